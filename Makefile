@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make run` and `make test`. Both build .venv from a bare Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint bench demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+run: $(STAMP)
+	$(BIN)/backcoach
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check backcoach tests scripts
+	$(BIN)/ruff format --check backcoach tests scripts
+
+test: lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: $(TEST_STAMP)
+	$(BIN)/python scripts/bench.py
+
+demo: $(STAMP)
+	$(BIN)/backcoach demo
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -1,0 +1,50 @@
+"""CLI command groups. Each module defines a Typer app and imports heavy modules only inside its commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from backcoach.protocol import Protocol
+    from backcoach.store import Home
+
+
+@dataclass
+class AppState:
+    """What the global options chose: the data folder and the protocol pack."""
+
+    home: Path | None = None
+    protocol_path: Path | None = None
+
+    def open_home(self) -> Home:
+        from backcoach.locations import default_home
+        from backcoach.store import Home
+
+        return Home(self.home or default_home())
+
+    def protocol(self) -> Protocol:
+        from backcoach.protocol import load_protocol
+
+        return load_protocol(self.protocol_path)
+
+
+def state(ctx: typer.Context) -> AppState:
+    return ctx.find_root().obj or AppState()
+
+
+def stdout_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def print_json(data: object) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,44 @@
+"""`backcoach db …`: check, repair and back up the data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from backcoach.commands import state
+
+app = typer.Typer(help="Check, repair or back up the data folder.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Rebuild the index and restore damaged files from their .bak.")
+    ] = False,
+) -> None:
+    """Verify every patient file and the index (exit 0 clean, 3 with problems)."""
+    from backcoach.store.maintenance import check_home
+
+    home = state(ctx).open_home()
+    report = check_home(home, repair=repair)
+    for line in report.repaired:
+        typer.echo(f"repaired: {line}")
+    for line in report.problems:
+        typer.echo(f"problem: {line}", err=True)
+    typer.echo(f"{report.checked} patient files checked in {home.root}: {len(report.problems)} problem(s)")
+    if report.problems:
+        raise typer.Exit(3)
+
+
+@app.command("backup")
+def backup(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", help="The zip file to write.")] = None,
+) -> None:
+    """Write the whole data folder to one zip file (written atomically)."""
+    from backcoach.store.maintenance import backup_home
+
+    typer.echo(str(backup_home(state(ctx).open_home(), out)))

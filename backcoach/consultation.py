@@ -1,0 +1,93 @@
+"""A consultation in progress: the one service the TUI and plain mode both drive.
+
+It holds the patient's write lock, resumes the open session or starts one, applies answers (cleaned and
+checked by the model) and writes them through the store. Saving is split in two so a UI can keep disk work off
+its keystroke path: `snapshot()` copies the session on the UI thread, `write(snapshot)` can run in a worker.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any
+
+from backcoach.model import GoalState, PatientRecord, Session, goal_states
+from backcoach.protocol import Component, Protocol
+from backcoach.store import Home, PatientWriter
+
+
+class Consultation:
+    def __init__(self, home: Home, protocol: Protocol, patient_id: str, session_id: str | None = None):
+        self.protocol = protocol
+        self._writer: PatientWriter = home.open(patient_id)
+        self._write_lock = threading.Lock()
+        try:
+            self.record: PatientRecord = self._writer.record
+            if session_id is None:
+                self.session: Session = self._writer.start_session(protocol)
+            else:
+                self.session = self.record.session(session_id)
+        except BaseException:
+            self._writer.close()
+            raise
+
+    # --- reading --------------------------------------------------------------------------------------------
+    @property
+    def patient(self):
+        return self.record.patient
+
+    def earlier_goals(self) -> list[GoalState]:
+        """Active goals set before this session: the ones a follow-up evaluates."""
+        return [g for g in goal_states(self.record, self.protocol, upto=self.session) if g.active]
+
+    def previous_answer(self, component_id: str, field_id: str) -> Any:
+        """The latest answer to this field in an earlier session (e.g. fear ratings to re-rate), or None."""
+        earlier = [s for s in self.record.sessions if s.id != self.session.id and s.started <= self.session.started]
+        for s in reversed(earlier):
+            value = s.answer(component_id, field_id)
+            if value is not None:
+                return copy.deepcopy(value)
+        return None
+
+    def first_unanswered(self) -> Component:
+        """Where to resume: the first component with no answer yet (the first one if all have answers)."""
+        for comp in self.protocol.components:
+            if self.session.component_status(self.protocol, comp.id) == "not started":
+                return comp
+        return self.protocol.components[0]
+
+    # --- changing -------------------------------------------------------------------------------------------
+    def update(self, component_id: str, field_id: str, value: Any) -> None:
+        """Change one answer in memory (cleaned and checked); call save() or snapshot()/write() to persist."""
+        self.session.set_answer(self.protocol, component_id, field_id, value)
+
+    def set(self, component_id: str, field_id: str, value: Any) -> None:
+        """Change one answer and save it now."""
+        self.update(component_id, field_id, value)
+        self.save()
+
+    def snapshot(self) -> Session:
+        """A deep copy of the session, safe to hand to another thread for writing."""
+        return Session.from_dict(copy.deepcopy(self.session.to_dict()))
+
+    def write(self, snapshot: Session) -> None:
+        """Write a snapshot to disk (any thread; writes are serialised)."""
+        with self._write_lock:
+            self._writer.save_session(snapshot)
+
+    def save(self) -> None:
+        self.write(self.snapshot())
+
+    def complete(self) -> None:
+        self.session.complete()
+        self.save()
+
+    def close(self) -> None:
+        with self._write_lock:
+            self._writer.close()
+
+    def __enter__(self) -> Consultation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

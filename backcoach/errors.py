@@ -1,0 +1,31 @@
+"""The errors a user can meet, each with the exit code the CLI turns it into.
+
+0 ok, 1 error, 2 usage, 3 data integrity. The CLI prints the message on one line; never a traceback.
+"""
+
+
+class BackcoachError(Exception):
+    """An error with a one-line message meant for the user."""
+
+    exit_code = 1
+
+
+class UsageError(BackcoachError):
+    """The command line asked for something that cannot be."""
+
+    exit_code = 2
+
+
+class PackError(BackcoachError):
+    """A protocol or case pack is not valid: names the file, the key path and what is wrong."""
+
+    def __init__(self, source: str, path: str, problem: str):
+        self.source, self.path, self.problem = source, path, problem
+        where = f"{source}: {path}: " if path else f"{source}: "
+        super().__init__(where + problem)
+
+
+class IntegrityError(BackcoachError):
+    """Stored data is damaged or inconsistent."""
+
+    exit_code = 3

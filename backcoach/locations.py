@@ -1,0 +1,23 @@
+"""Where backcoach keeps its data. Resolving a path never creates it: folders are made 0700 on first write."""
+
+import os
+from pathlib import Path
+
+HOME_ENV = "BACKCOACH_HOME"
+
+
+def default_home() -> Path:
+    """The data folder: $BACKCOACH_HOME, else the platform's user data folder."""
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("backcoach", appauthor=False)
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) if missing, and make it 0700."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path

@@ -1,0 +1,417 @@
+"""The domain model: patients, sessions and their answers. Pure data, no I/O, no UI.
+
+Answers are keyed by component id, then field id, and hold plain JSON values whose shape follows the field's
+type (see `normalise_answer`). Goals and their attainment history are derived from the answers of all of a
+patient's sessions (`goal_states`), so there is exactly one place where each fact is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from backcoach.errors import BackcoachError, UsageError
+from backcoach.protocol import ATTAINMENT_IDS, DECISION_IDS, Field, Protocol
+from backcoach.textclean import clean_text
+
+SCHEMA_VERSION = 1
+PATIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+KINDS = ("initial", "follow-up")
+STATUSES = ("open", "complete")
+_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
+MAX_NAME_CHARS = 200
+
+
+class AnswerError(BackcoachError):
+    """An answer does not fit its field's type."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def new_id(length: int = 8) -> str:
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+
+
+def check_patient_id(patient_id: str) -> str:
+    """Refuse any id that could name a path outside the patients folder."""
+    if not isinstance(patient_id, str) or not PATIENT_ID.match(patient_id):
+        shown = patient_id if isinstance(patient_id, str) and len(patient_id) <= 70 else f"{str(patient_id)[:20]}…"
+        raise UsageError(
+            f"invalid patient id {shown!r}: use 1–64 letters, digits, '-' or '_', starting with a letter or digit"
+        )
+    return patient_id
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass
+class Patient:
+    id: str
+    name: str
+    born: int | None = None
+    created: datetime = field(default_factory=now)
+    updated: datetime = field(default_factory=now)
+    archived: bool = False
+
+    def __post_init__(self) -> None:
+        check_patient_id(self.id)
+        self.name = clean_text(self.name, field="name").strip()
+        if not self.name:
+            raise UsageError("a patient needs a name")
+        if len(self.name) > MAX_NAME_CHARS:
+            raise UsageError(f"the name is {len(self.name)} characters; the limit is {MAX_NAME_CHARS}")
+        if self.born is not None and not 1900 <= self.born <= now().year:
+            raise UsageError(f"year of birth {self.born} is not between 1900 and {now().year}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "born": self.born,
+            "created": _iso(self.created),
+            "updated": _iso(self.updated),
+            "archived": self.archived,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Patient:
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            born=d.get("born"),
+            created=_dt(d["created"]),
+            updated=_dt(d["updated"]),
+            archived=bool(d.get("archived", False)),
+        )
+
+
+@dataclass
+class Session:
+    id: str
+    patient_id: str
+    kind: str
+    protocol_id: str
+    protocol_version: str
+    started: datetime = field(default_factory=now)
+    ended: datetime | None = None
+    updated: datetime = field(default_factory=now)
+    status: str = "open"
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    done: list[str] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def answer(self, component_id: str, field_id: str, default: Any = None) -> Any:
+        return self.answers.get(component_id, {}).get(field_id, default)
+
+    def set_answer(self, protocol: Protocol, component_id: str, field_id: str, value: Any) -> None:
+        """Store one answer, normalised for its field; an empty value removes the answer."""
+        if not self.is_open:
+            raise UsageError(f"session {self.id} is complete and can no longer be changed")
+        spec = _field(protocol, component_id, field_id)
+        value = normalise_answer(protocol, spec, value)
+        if _is_empty(value):
+            comp = self.answers.get(component_id, {})
+            comp.pop(field_id, None)
+            if not comp:
+                self.answers.pop(component_id, None)
+        else:
+            self.answers.setdefault(component_id, {})[field_id] = value
+        self.updated = now()
+
+    def set_done(self, component_id: str, done: bool = True) -> None:
+        if done and component_id not in self.done:
+            self.done.append(component_id)
+        elif not done and component_id in self.done:
+            self.done.remove(component_id)
+        self.updated = now()
+
+    def component_status(self, protocol: Protocol, component_id: str) -> str:
+        """'not started', 'started' or 'done' (every field answered, or marked done)."""
+        given = self.answers.get(component_id, {})
+        if component_id in self.done:
+            return "done"
+        if not given:
+            return "not started"
+        comp = protocol.component(component_id)
+        return "done" if all(f.id in given for f in comp.fields) else "started"
+
+    def covered(self, protocol: Protocol) -> list[str]:
+        """The components addressed in this session (any answer, or marked done), in protocol order."""
+        return [c.id for c in protocol.components if c.id in self.answers or c.id in self.done]
+
+    def complete(self) -> None:
+        self.status = "complete"
+        self.ended = self.updated = now()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "patient_id": self.patient_id,
+            "kind": self.kind,
+            "protocol_id": self.protocol_id,
+            "protocol_version": self.protocol_version,
+            "started": _iso(self.started),
+            "ended": _iso(self.ended),
+            "updated": _iso(self.updated),
+            "status": self.status,
+            "answers": self.answers,
+            "done": list(self.done),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Session:
+        if d.get("kind") not in KINDS or d.get("status") not in STATUSES:
+            raise ValueError(f"session {d.get('id')!r} has an unknown kind or status")
+        return cls(
+            id=d["id"],
+            patient_id=d["patient_id"],
+            kind=d["kind"],
+            protocol_id=d["protocol_id"],
+            protocol_version=d["protocol_version"],
+            started=_dt(d["started"]),
+            ended=_dt(d.get("ended")),
+            updated=_dt(d.get("updated") or d["started"]),
+            status=d["status"],
+            answers=d.get("answers") or {},
+            done=list(d.get("done") or []),
+        )
+
+
+@dataclass
+class PatientRecord:
+    """A patient with all their sessions, oldest first."""
+
+    patient: Patient
+    sessions: list[Session] = field(default_factory=list)
+
+    def session(self, session_id: str) -> Session:
+        for s in self.sessions:
+            if s.id == session_id:
+                return s
+        raise BackcoachError(f"patient {self.patient.id} has no session {session_id!r}")
+
+    @property
+    def open_session(self) -> Session | None:
+        return next((s for s in reversed(self.sessions) if s.is_open), None)
+
+    @property
+    def latest(self) -> Session | None:
+        return self.sessions[-1] if self.sessions else None
+
+    def new_session(self, protocol: Protocol) -> Session:
+        """A new open session: 'initial' for the first, 'follow-up' after that."""
+        session = Session(
+            id=new_id(10),
+            patient_id=self.patient.id,
+            kind="follow-up" if self.sessions else "initial",
+            protocol_id=protocol.id,
+            protocol_version=protocol.version,
+        )
+        self.sessions.append(session)
+        return session
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "patient": self.patient.to_dict(),
+            "sessions": [s.to_dict() for s in self.sessions],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PatientRecord:
+        sessions = sorted((Session.from_dict(s) for s in d.get("sessions", [])), key=lambda s: s.started)
+        return cls(patient=Patient.from_dict(d["patient"]), sessions=sessions)
+
+
+# --- answers -----------------------------------------------------------------------------------------------
+
+
+def _field(protocol: Protocol, component_id: str, field_id: str) -> Field:
+    try:
+        return protocol.component(component_id).field(field_id)
+    except StopIteration:
+        raise AnswerError(f"the protocol has no field {component_id}.{field_id}") from None
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise AnswerError(f"{where}: expected text")
+    return clean_text(value, field=where).strip()
+
+
+def _int_in(value: Any, lo: int, hi: int, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise AnswerError(f"{where}: expected a whole number from {lo} to {hi}")
+    return value
+
+
+def normalise_goal(protocol: Protocol, goal: Any, where: str) -> dict[str, Any] | None:
+    """A goal: {"id", "text", "parts": {smart part id: text}}; None when it has no text at all."""
+    if not isinstance(goal, dict):
+        raise AnswerError(f"{where}: expected a goal")
+    part_ids = {p.id for p in protocol.guidance.smart_parts}
+    parts = {}
+    for key, text in (goal.get("parts") or {}).items():
+        if key not in part_ids:
+            raise AnswerError(f"{where}: unknown SMART part {key!r}")
+        cleaned = _text(text, f"{where}.{key}")
+        if cleaned:
+            parts[key] = cleaned
+    text = _text(goal.get("text", ""), f"{where}.text")
+    if not text and not parts:
+        return None
+    return {"id": str(goal.get("id") or new_id()), "text": text, "parts": parts}
+
+
+def normalise_answer(protocol: Protocol, spec: Field, value: Any) -> Any:
+    """Check `value` against the field's type and clean its text. Shapes, by type:
+
+    text: str · choice/stage: option id · multi: [option ids] · scale: int ·
+    goal_list: [goal] · rating_list: [{"id", "item", "rating"}] ·
+    goal_review: [{"goal_id", "attainment", "note", "decision", "revised": goal or None}]
+    """
+    where = spec.id
+    if _is_empty(value):
+        return None
+    t = spec.type
+    if t == "text":
+        return _text(value, where) or None
+    if t in ("choice", "stage"):
+        ids = [s.id for s in protocol.guidance.stages] if t == "stage" else [o.id for o in protocol.options(spec)]
+        if value not in ids:
+            raise AnswerError(f"{where}: {value!r} is not one of {', '.join(ids)}")
+        return value
+    if t == "multi":
+        ids = [o.id for o in protocol.options(spec)]
+        if not isinstance(value, list) or any(v not in ids for v in value):
+            raise AnswerError(f"{where}: expected a list of: {', '.join(ids)}")
+        return [i for i in ids if i in value]  # protocol order, no duplicates
+    if t == "scale":
+        return _int_in(value, spec.min, spec.max, where)
+    if t == "goal_list":
+        if not isinstance(value, list):
+            raise AnswerError(f"{where}: expected a list of goals")
+        goals = [normalise_goal(protocol, g, f"{where}[{i}]") for i, g in enumerate(value)]
+        return [g for g in goals if g] or None
+    if t == "rating_list":
+        if not isinstance(value, list):
+            raise AnswerError(f"{where}: expected a list of rated items")
+        items = []
+        for i, raw in enumerate(value):
+            if not isinstance(raw, dict):
+                raise AnswerError(f"{where}[{i}]: expected an item with a rating")
+            item = _text(raw.get("item", ""), f"{where}[{i}].item")
+            if item:
+                rating = _int_in(raw.get("rating"), spec.min, spec.max, f"{where}[{i}].rating")
+                items.append({"id": str(raw.get("id") or new_id()), "item": item, "rating": rating})
+        return items or None
+    if t == "goal_review":
+        if not isinstance(value, list):
+            raise AnswerError(f"{where}: expected a list of goal reviews")
+        reviews = []
+        for i, raw in enumerate(value):
+            w = f"{where}[{i}]"
+            if not isinstance(raw, dict) or not raw.get("goal_id"):
+                raise AnswerError(f"{w}: expected a review with a goal_id")
+            attainment, decision = raw.get("attainment"), raw.get("decision")
+            if attainment is not None and attainment not in ATTAINMENT_IDS:
+                raise AnswerError(f"{w}.attainment: expected one of {', '.join(ATTAINMENT_IDS)}")
+            if decision is not None and decision not in DECISION_IDS:
+                raise AnswerError(f"{w}.decision: expected one of {', '.join(DECISION_IDS)}")
+            revised = raw.get("revised")
+            revised = normalise_goal(protocol, revised, f"{w}.revised") if revised else None
+            if revised:
+                revised["id"] = str(raw["goal_id"])
+            reviews.append(
+                {
+                    "goal_id": str(raw["goal_id"]),
+                    "attainment": attainment,
+                    "note": _text(raw.get("note", ""), f"{w}.note"),
+                    "decision": decision,
+                    "revised": revised if decision == "adjust" else None,
+                }
+            )
+        return reviews or None
+    raise AnswerError(f"{where}: unknown field type {t!r}")
+
+
+# --- goals across sessions ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalEvent:
+    """One follow-up's evaluation of a goal."""
+
+    session_id: str
+    date: datetime
+    attainment: str | None
+    note: str
+    decision: str | None
+    previous_text: str | None = None  # the wording before an adjustment
+
+
+@dataclass
+class GoalState:
+    """A goal as it stands after every session so far, with its attainment history."""
+
+    goal: dict[str, Any]
+    set_in: str  # session id
+    set_on: datetime
+    history: list[GoalEvent] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.goal["id"]
+
+    @property
+    def active(self) -> bool:
+        return not self.history or self.history[-1].decision != "close"
+
+
+def goal_states(record: PatientRecord, protocol: Protocol, upto: Session | None = None) -> list[GoalState]:
+    """Every goal set in the patient's sessions (up to and excluding `upto`), with its reviews applied."""
+    goal_fields = protocol.fields_of_type("goal_list")
+    review_fields = protocol.fields_of_type("goal_review")
+    states: dict[str, GoalState] = {}
+    for session in record.sessions:
+        if upto is not None and session.id == upto.id:
+            break
+        for comp, spec in review_fields:
+            for review in session.answer(comp.id, spec.id, []) or []:
+                state = states.get(review["goal_id"])
+                if state is None:
+                    continue
+                event = GoalEvent(
+                    session.id,
+                    session.started,
+                    review.get("attainment"),
+                    review.get("note", ""),
+                    review.get("decision"),
+                )
+                if review.get("decision") == "adjust" and review.get("revised"):
+                    event.previous_text = state.goal["text"]
+                    state.goal = dict(review["revised"])
+                state.history.append(event)
+        for comp, spec in goal_fields:
+            for goal in session.answer(comp.id, spec.id, []) or []:
+                if goal["id"] not in states:
+                    states[goal["id"]] = GoalState(dict(goal), session.id, session.started)
+    return list(states.values())

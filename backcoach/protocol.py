@@ -1,0 +1,431 @@
+"""Protocol packs: Table 1 and its guidance as validated, frozen data.
+
+A pack is a TOML file (the shipped one is seeds/protocol/table1.en.toml). Loading checks every key strictly, so a
+clinic's translated or extended pack fails with one line naming the file, the key path and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from backcoach.errors import PackError
+
+FIELD_TYPES = ("text", "choice", "multi", "scale", "goal_list", "stage", "rating_list", "goal_review")
+OPTION_SOURCES = ("key_messages", "strategies", "red_flags")
+ATTAINMENT_IDS = ("achieved", "partly", "not_at_all")
+DECISION_IDS = ("keep", "adjust", "close")
+BUILTIN_PACK = ("protocol", "table1.en.toml")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    prompt: str = ""
+    text: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    type: str
+    label: str
+    help: str = ""
+    options: tuple[Option, ...] = ()
+    options_from: str = ""
+    min: int = 0
+    max: int = 10
+    min_label: str = ""
+    max_label: str = ""
+    item_label: str = ""
+    handout: str = ""
+    attainment: tuple[Option, ...] = ()
+    decisions: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    number: int
+    title: str
+    how: tuple[str, ...]
+    why: tuple[str, ...]
+    fields: tuple[Field, ...]
+
+    def field(self, field_id: str) -> Field:
+        return next(f for f in self.fields if f.id == field_id)
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+    components: tuple[Component, ...]
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str
+    description: str
+    address: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PainFocus:
+    phrases: tuple[str, ...]
+    hint: str
+    source: str
+
+    def flags(self, goal_text: str) -> tuple[str, ...]:
+        """The pain-focused phrases found in a goal (case-insensitive)."""
+        lowered = goal_text.casefold()
+        return tuple(p for p in self.phrases if p.casefold() in lowered)
+
+
+@dataclass(frozen=True)
+class Guidance:
+    stages: tuple[Stage, ...]
+    stages_source: str
+    smart_parts: tuple[Option, ...]
+    smart_source: str
+    pain_focus: PainFocus
+    key_messages: tuple[Option, ...]
+    strategies: tuple[Option, ...]
+    red_flags: tuple[Option, ...]
+    red_flags_source: str
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+
+@dataclass(frozen=True)
+class HandoutSection:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Handout:
+    title: str
+    intro: str
+    sections: tuple[HandoutSection, ...]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    id: str
+    version: str
+    language: str
+    title: str
+    source: str
+    phases: tuple[Phase, ...]
+    guidance: Guidance
+    handout: Handout
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        return tuple(c for phase in self.phases for c in phase.components)
+
+    def component(self, component_id: str) -> Component:
+        return next(c for c in self.components if c.id == component_id)
+
+    def phase_of(self, component_id: str) -> Phase:
+        return next(p for p in self.phases if any(c.id == component_id for c in p.components))
+
+    def options(self, field: Field) -> tuple[Option, ...]:
+        """A field's options, resolving `options_from` to the guidance list it names."""
+        return getattr(self.guidance, field.options_from) if field.options_from else field.options
+
+    def fields_of_type(self, field_type: str) -> list[tuple[Component, Field]]:
+        return [(c, f) for c in self.components for f in c.fields if f.type == field_type]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Reader:
+    """Strict reading of one TOML table: known keys only, typed values, errors with the key path."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, path: str, problem: str) -> PackError:
+        return PackError(self.source, path, problem)
+
+    def table(self, value: Any, path: str, required: dict, optional: dict | None = None) -> dict:
+        optional = optional or {}
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a table, got {_kind(value)}")
+        for key in value:
+            if key not in required and key not in optional:
+                raise self.fail(_join(path, key), "unknown key")
+        out = {}
+        for key, kind in required.items():
+            if key not in value:
+                raise self.fail(_join(path, key), "missing")
+            out[key] = self.typed(value[key], _join(path, key), kind)
+        for key, (kind, default) in optional.items():
+            out[key] = self.typed(value[key], _join(path, key), kind) if key in value else default
+        return out
+
+    def typed(self, value: Any, path: str, kind: type) -> Any:
+        if kind is str:
+            if not isinstance(value, str) or not value.strip():
+                raise self.fail(path, f"expected non-empty text, got {_kind(value)}")
+        elif kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+        elif kind is list:
+            if not isinstance(value, list) or not value:
+                raise self.fail(path, f"expected a non-empty list, got {_kind(value)}")
+        elif kind is dict and not isinstance(value, dict):
+            raise self.fail(path, f"expected a table, got {_kind(value)}")
+        return value
+
+    def strings(self, values: list, path: str) -> tuple[str, ...]:
+        return tuple(self.typed(v, f"{path}[{i}]", str) for i, v in enumerate(values))
+
+    def ident(self, value: str, path: str) -> str:
+        if not _ID.match(value):
+            raise self.fail(path, f"id {value!r} must be lower-case letters, digits and _ (starting with a letter)")
+        return value
+
+    def unique(self, items: list, path: str, what: str = "id") -> None:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            key = item.id
+            if key in seen:
+                raise self.fail(f"{path}[{i}].{what}", f"duplicate id {key!r}")
+            seen.add(key)
+
+    def options(self, values: list, path: str) -> tuple[Option, ...]:
+        opts = []
+        for i, raw in enumerate(values):
+            p = f"{path}[{i}]"
+            t = self.table(
+                raw,
+                p,
+                {"id": str, "label": str},
+                {"prompt": (str, ""), "text": (str, ""), "source": (str, "")},
+            )
+            self.ident(t["id"], f"{p}.id")
+            opts.append(Option(**t))
+        self.unique(opts, path)
+        return tuple(opts)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "empty text" if not value.strip() else "text"
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a table"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _field(r: _Reader, raw: Any, path: str, handout_ids: set[str]) -> Field:
+    t = r.table(
+        raw,
+        path,
+        {"id": str, "type": str, "label": str},
+        {
+            "help": (str, ""),
+            "options": (list, None),
+            "options_from": (str, ""),
+            "min": (int, 0),
+            "max": (int, 10),
+            "min_label": (str, ""),
+            "max_label": (str, ""),
+            "item_label": (str, ""),
+            "handout": (str, ""),
+            "attainment": (list, None),
+            "decisions": (list, None),
+        },
+    )
+    r.ident(t["id"], f"{path}.id")
+    ftype = t["type"]
+    if ftype not in FIELD_TYPES:
+        raise r.fail(f"{path}.type", f"unknown field type {ftype!r} (expected one of: {', '.join(FIELD_TYPES)})")
+    options = r.options(t["options"], f"{path}.options") if t["options"] is not None else ()
+    if ftype in ("choice", "multi"):
+        if bool(options) == bool(t["options_from"]):
+            raise r.fail(path, f"a {ftype} field needs either options or options_from (not both)")
+        if t["options_from"] and t["options_from"] not in OPTION_SOURCES:
+            raise r.fail(f"{path}.options_from", f"must be one of: {', '.join(OPTION_SOURCES)}")
+    elif options or t["options_from"]:
+        raise r.fail(f"{path}.options", f"a {ftype} field takes no options")
+    if ftype in ("scale", "rating_list") and t["min"] >= t["max"]:
+        raise r.fail(f"{path}.max", f"max ({t['max']}) must be greater than min ({t['min']})")
+    if t["handout"] and t["handout"] not in handout_ids:
+        raise r.fail(f"{path}.handout", f"no handout section with id {t['handout']!r}")
+    attainment = decisions = ()
+    if ftype == "goal_review":
+        for key, wanted in (("attainment", ATTAINMENT_IDS), ("decisions", DECISION_IDS)):
+            if t[key] is None:
+                raise r.fail(f"{path}.{key}", "missing")
+            opts = r.options(t[key], f"{path}.{key}")
+            if tuple(o.id for o in opts) != wanted:
+                raise r.fail(f"{path}.{key}", f"ids must be, in order: {', '.join(wanted)}")
+            if key == "attainment":
+                attainment = opts
+            else:
+                decisions = opts
+    elif t["attainment"] is not None or t["decisions"] is not None:
+        raise r.fail(path, "attainment and decisions belong to goal_review fields only")
+    t.update(options=options, attainment=attainment, decisions=decisions)
+    return Field(**t)
+
+
+def _component(r: _Reader, raw: Any, path: str, phase_id: str, handout_ids: set[str]) -> Component:
+    t = r.table(raw, path, {"id": str, "number": int, "title": str, "how": list, "why": list, "fields": list})
+    cid = t["id"]
+    prefix, _, rest = cid.partition(".")
+    if prefix != phase_id or not _ID.match(rest):
+        raise r.fail(f"{path}.id", f"component id {cid!r} must be '{phase_id}.<name>'")
+    fields = tuple(_field(r, f, f"{path}.fields[{i}]", handout_ids) for i, f in enumerate(t["fields"]))
+    r.unique(list(fields), f"{path}.fields")
+    return Component(
+        id=cid,
+        number=t["number"],
+        title=t["title"],
+        how=r.strings(t["how"], f"{path}.how"),
+        why=r.strings(t["why"], f"{path}.why"),
+        fields=fields,
+    )
+
+
+def _guidance(r: _Reader, raw: Any) -> Guidance:
+    g = r.table(
+        raw,
+        "guidance",
+        {"stages": dict, "smart": dict, "pain_focus": dict, "key_messages": list, "strategies": list},
+        {"red_flags": (dict, None)},
+    )
+    st = r.table(g["stages"], "guidance.stages", {"source": str, "items": list})
+    stages = []
+    for i, raw_stage in enumerate(st["items"]):
+        p = f"guidance.stages.items[{i}]"
+        s = r.table(raw_stage, p, {"id": str, "label": str, "description": str, "address": str}, {"source": (str, "")})
+        r.ident(s["id"], f"{p}.id")
+        stages.append(Stage(**s))
+    r.unique(stages, "guidance.stages.items")
+    sm = r.table(g["smart"], "guidance.smart", {"source": str, "parts": list})
+    pf = r.table(g["pain_focus"], "guidance.pain_focus", {"source": str, "hint": str, "phrases": list})
+    if g["red_flags"] is None:
+        raise r.fail("guidance.red_flags", "missing")
+    rf = r.table(g["red_flags"], "guidance.red_flags", {"source": str, "items": list})
+    return Guidance(
+        stages=tuple(stages),
+        stages_source=st["source"],
+        smart_parts=r.options(sm["parts"], "guidance.smart.parts"),
+        smart_source=sm["source"],
+        pain_focus=PainFocus(
+            phrases=r.strings(pf["phrases"], "guidance.pain_focus.phrases"),
+            hint=pf["hint"],
+            source=pf["source"],
+        ),
+        key_messages=r.options(g["key_messages"], "guidance.key_messages"),
+        strategies=r.options(g["strategies"], "guidance.strategies"),
+        red_flags=r.options(rf["items"], "guidance.red_flags.items"),
+        red_flags_source=rf["source"],
+    )
+
+
+def _handout(r: _Reader, raw: Any) -> Handout:
+    h = r.table(raw, "handout", {"title": str, "intro": str, "sections": list})
+    sections = []
+    for i, raw_section in enumerate(h["sections"]):
+        p = f"handout.sections[{i}]"
+        s = r.table(raw_section, p, {"id": str, "title": str})
+        r.ident(s["id"], f"{p}.id")
+        sections.append(HandoutSection(**s))
+    r.unique(sections, "handout.sections")
+    return Handout(title=h["title"], intro=h["intro"], sections=tuple(sections))
+
+
+def parse_protocol(text: str, source: str) -> Protocol:
+    """Validate the TOML text of a pack; `source` names it in error messages."""
+    r = _Reader(source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise r.fail("", f"invalid TOML: {exc}") from None
+    top = r.table(
+        data,
+        "",
+        {
+            "id": str,
+            "version": str,
+            "language": str,
+            "title": str,
+            "source": str,
+            "phases": list,
+            "guidance": dict,
+            "handout": dict,
+        },
+    )
+    guidance = _guidance(r, top["guidance"])
+    handout = _handout(r, top["handout"])
+    handout_ids = {s.id for s in handout.sections}
+    phases = []
+    for i, raw_phase in enumerate(top["phases"]):
+        p = f"phases[{i}]"
+        ph = r.table(raw_phase, p, {"id": str, "title": str, "components": list})
+        r.ident(ph["id"], f"{p}.id")
+        comps = tuple(
+            _component(r, c, f"{p}.components[{j}]", ph["id"], handout_ids) for j, c in enumerate(ph["components"])
+        )
+        phases.append(Phase(id=ph["id"], title=ph["title"], components=comps))
+    r.unique(phases, "phases")
+    all_components = [c for ph in phases for c in ph.components]
+    for i, comp in enumerate(all_components):
+        if any(other.id == comp.id for other in all_components[:i]):
+            raise r.fail("phases", f"duplicate component id {comp.id!r}")
+    return Protocol(
+        id=top["id"],
+        version=top["version"],
+        language=top["language"],
+        title=top["title"],
+        source=top["source"],
+        phases=tuple(phases),
+        guidance=guidance,
+        handout=handout,
+    )
+
+
+def load_protocol(path: Path | None = None) -> Protocol:
+    """Load a pack from `path`, or the shipped Table 1 pack when `path` is None."""
+    if path is None:
+        return builtin_protocol()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(str(path), "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    return parse_protocol(text, str(path))
+
+
+@cache
+def builtin_protocol() -> Protocol:
+    resource = seed_file(*BUILTIN_PACK)
+    return parse_protocol(resource.read_text(encoding="utf-8"), "/".join(BUILTIN_PACK))
+
+
+def seed_file(*parts: str):
+    """A file shipped in the seeds folder (inside the installed package), as an importlib resource."""
+    resource = files("backcoach").joinpath("seeds")
+    for part in parts:
+        resource = resource.joinpath(part)
+    return resource

@@ -1,0 +1,122 @@
+"""Atomic file writes, and a TinyDB storage that uses them.
+
+A write goes to a temp file in the same folder (0600), is fsynced, then replaces the target with os.replace;
+the folder is fsynced so the rename itself survives a power cut. The previous version is kept as `<name>.bak`
+(a hard link to the old file, so it costs no copy). A crash at any moment leaves either the old or the new file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from tinydb.storages import Storage
+
+from backcoach.store.errors import DamagedFile
+
+FILE_MODE = 0o600
+
+
+def fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _keep_backup(path: Path) -> None:
+    """Make `<path>.bak` the current version of `path` without copying or touching `path` itself."""
+    bak = path.with_name(path.name + ".bak")
+    tmp = path.with_name(f".{path.name}.bak.{os.getpid()}")
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    try:
+        os.link(path, tmp)
+    except FileNotFoundError:
+        return
+    except OSError:  # no hard links on this filesystem: copy
+        tmp.write_bytes(path.read_bytes())
+        os.chmod(tmp, FILE_MODE)
+    os.replace(tmp, bak)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, *, backup: bool = False) -> Iterator[BinaryIO]:
+    """Open a temp file beside `path` for writing; on success it replaces `path` atomically (crash: old or new)."""
+    path = Path(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), FILE_MODE)
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        if backup:
+            _keep_backup(path)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    fsync_dir(path.parent)
+
+
+def atomic_write(path: Path, data: bytes, *, backup: bool = False) -> None:
+    """Write `data` to `path` so that a crash leaves the old or the new content, never a mix."""
+    with atomic_file(path, backup=backup) as fh:
+        fh.write(data)
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file; a file that is empty, truncated or not JSON raises DamagedFile."""
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        raise DamagedFile(path, "empty file")
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DamagedFile(path, f"not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+
+
+def dump_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that never writes in place: every write is an atomic replace with a .bak kept.
+
+    The last data read or written is kept in memory for the next read; that is safe because a patient has one
+    writer (the lock), and it is dropped if a write fails so memory never runs ahead of the disk.
+    """
+
+    def __init__(self, path: str | Path, *, backup: bool = True):
+        self.path = Path(path)
+        self.backup = backup
+        self._data: dict[str, Any] | None = None
+
+    def read(self) -> dict[str, Any] | None:
+        if self._data is None:
+            if not self.path.exists():
+                return None
+            data = read_json(self.path)
+            if not isinstance(data, dict):
+                raise DamagedFile(self.path, "not a backcoach patient file")
+            self._data = data
+        return json.loads(json.dumps(self._data))  # TinyDB mutates what it reads
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = None
+        atomic_write(self.path, dump_json(data), backup=self.backup)
+        self._data = data
+
+    def close(self) -> None:
+        self._data = None

@@ -1,0 +1,71 @@
+"""One writer per patient: an exclusive lock on `<id>.lock`, with the holder's pid inside for the message.
+
+The operating system drops the lock when its process dies, so a stale lock from a crashed or killed backcoach
+is simply taken over by the next writer.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from backcoach.store.atomic import FILE_MODE
+from backcoach.store.errors import PatientLocked
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class PatientLock:
+    """Held while a patient is open for writing; release() (or process death) frees it."""
+
+    def __init__(self, path: Path, patient_id: str):
+        self.path = path
+        self.patient_id = patient_id
+        self._fd: int | None = None
+
+    def acquire(self) -> PatientLock:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        if not _try_lock(fd):
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            raise PatientLocked(self.patient_id, holder)
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            _unlock(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None

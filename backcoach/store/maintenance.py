@@ -1,0 +1,87 @@
+"""`db check`, `db check --repair` and `db backup`: verify, mend and archive a home folder."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from backcoach.store.atomic import atomic_file, atomic_write, read_json
+from backcoach.store.errors import DamagedFile
+from backcoach.store.home import Home, record_from_tinydb
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+
+def _restore_from_backup(path: Path) -> str | None:
+    """Put a damaged file aside and restore its .bak; returns what was done, or None when the .bak is no good."""
+    bak = path.with_name(path.name + ".bak")
+    try:
+        record_from_tinydb(path, read_json(bak))
+    except (FileNotFoundError, DamagedFile):
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.broken-{stamp}")
+    os.replace(path, aside)
+    atomic_write(path, bak.read_bytes())
+    return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
+
+
+def check_home(home: Home, *, repair: bool = False) -> CheckReport:
+    report = CheckReport()
+    for pid in home.patient_ids():
+        path = home.patients_dir / f"{pid}.json"
+        report.checked += 1
+        try:
+            home.load(pid)
+        except DamagedFile as exc:
+            done = _restore_from_backup(path) if repair else None
+            if done:
+                report.repaired.append(done)
+            else:
+                extra = " and its .bak is missing or damaged too" if repair else ""
+                report.problems.append(f"patients/{path.name}: {exc.reason}{extra}")
+        except Exception as exc:  # noqa: BLE001 - e.g. a file name that is not a valid id
+            report.problems.append(f"patients/{path.name}: {exc}")
+    if home.index_path.exists():
+        try:
+            read_json(home.index_path)
+        except DamagedFile as exc:
+            report.problems.append(f"index.json: {exc.reason}")
+    elif home.patient_ids():
+        report.problems.append("index.json: missing")
+    if repair:
+        home.index(rebuild=True)
+        resolved = [p for p in report.problems if p.startswith("index.json")]
+        report.problems = [p for p in report.problems if not p.startswith("index.json")]
+        report.repaired += [f"{p} → index rebuilt" for p in resolved] or ["index.json: rebuilt"]
+    return report
+
+
+def backup_home(home: Home, out: Path | None = None) -> Path:
+    """Write a zip of the home's data (not its locks or earlier backups) atomically; returns its path."""
+    if out is None:
+        out = home.root / "backups" / f"backcoach-{datetime.now().strftime('%Y%m%d-%H%M%S')}.zip"
+    out = Path(out)
+    if out.parent == home.root / "backups":
+        from backcoach.locations import ensure_private_dir
+
+        ensure_private_dir(out.parent)
+    with atomic_file(out) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(home.root.rglob("*")):
+            rel = path.relative_to(home.root)
+            if path.is_dir() or rel.parts[0] == "backups" or path.suffix == ".lock" or path.name.startswith("."):
+                continue
+            zf.write(path, rel.as_posix())
+    return out

@@ -1,0 +1,27 @@
+"""The one rule for user text on save: keep it as typed, minus characters that could act on a terminal.
+
+C0/C1 control characters (ESC included) other than newline and tab, DEL, the bidi embedding/override/isolate
+characters and lone surrogates are removed; CRLF and lone CR become LF. A field larger than MAX_TEXT_BYTES is refused.
+"""
+
+import re
+
+from backcoach.errors import BackcoachError
+
+MAX_TEXT_BYTES = 64 * 1024
+
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}\ud800-\udfff]")
+
+
+class TextTooLong(BackcoachError):
+    """A field is larger than MAX_TEXT_BYTES."""
+
+
+def clean_text(text: str, *, field: str = "text") -> str:
+    """Return `text` safe to store; raise TextTooLong when it is over the size limit."""
+    cleaned = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    size = len(cleaned.encode("utf-8"))
+    if size > MAX_TEXT_BYTES:
+        raise TextTooLong(f"{field} is {size // 1024} KiB; the limit is {MAX_TEXT_BYTES // 1024} KiB")
+    return cleaned
