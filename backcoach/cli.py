@@ -22,6 +22,7 @@ app = typer.Typer(
     help="A consultation assistant that puts self-management at the core of back-pain care.",
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

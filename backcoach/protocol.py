@@ -10,7 +10,6 @@ import re
 import tomllib
 from dataclasses import asdict, dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -186,8 +185,10 @@ class _Reader:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise self.fail(path, f"expected a whole number, got {_kind(value)}")
         elif kind is list:
-            if not isinstance(value, list) or not value:
-                raise self.fail(path, f"expected a non-empty list, got {_kind(value)}")
+            if not isinstance(value, list):
+                raise self.fail(path, f"expected a list, got {_kind(value)}")
+            if not value:
+                raise self.fail(path, "must not be empty")
         elif kind is dict and not isinstance(value, dict):
             raise self.fail(path, f"expected a table, got {_kind(value)}")
         return value
@@ -262,7 +263,8 @@ def _field(r: _Reader, raw: Any, path: str, handout_ids: set[str]) -> Field:
     options = r.options(t["options"], f"{path}.options") if t["options"] is not None else ()
     if ftype in ("choice", "multi"):
         if bool(options) == bool(t["options_from"]):
-            raise r.fail(path, f"a {ftype} field needs either options or options_from (not both)")
+            given = "both options and options_from" if options else "neither options nor options_from"
+            raise r.fail(path, f"a {ftype} field needs options or options_from; it has {given}")
         if t["options_from"] and t["options_from"] not in OPTION_SOURCES:
             raise r.fail(f"{path}.options_from", f"must be one of: {', '.join(OPTION_SOURCES)}")
     elif options or t["options_from"]:
@@ -390,10 +392,12 @@ def parse_protocol(text: str, source: str) -> Protocol:
         )
         phases.append(Phase(id=ph["id"], title=ph["title"], components=comps))
     r.unique(phases, "phases")
-    all_components = [c for ph in phases for c in ph.components]
-    for i, comp in enumerate(all_components):
-        if any(other.id == comp.id for other in all_components[:i]):
-            raise r.fail("phases", f"duplicate component id {comp.id!r}")
+    seen: set[str] = set()
+    for i, phase in enumerate(phases):
+        for j, comp in enumerate(phase.components):
+            if comp.id in seen:
+                raise r.fail(f"phases[{i}].components[{j}].id", f"duplicate component id {comp.id!r}")
+            seen.add(comp.id)
     return Protocol(
         id=top["id"],
         version=top["version"],
@@ -425,6 +429,8 @@ def builtin_protocol() -> Protocol:
 
 def seed_file(*parts: str):
     """A file shipped in the seeds folder (inside the installed package), as an importlib resource."""
+    from importlib.resources import files  # only when a seed is read: keeps the CLI's start lean
+
     resource = files("backcoach").joinpath("seeds")
     for part in parts:
         resource = resource.joinpath(part)

@@ -34,6 +34,17 @@ class AppState:
         return load_protocol(self.protocol_path)
 
 
+def command_group(help: str) -> typer.Typer:
+    """A Typer group with backcoach's settings: plain help (fast, screen-reader friendly), no locals in tracebacks."""
+    return typer.Typer(
+        help=help,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_show_locals=False,
+        add_completion=False,
+    )
+
+
 def state(ctx: typer.Context) -> AppState:
     return ctx.find_root().obj or AppState()
 

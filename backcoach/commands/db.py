@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from backcoach.commands import state
+from backcoach.commands import command_group, state
 
-app = typer.Typer(help="Check, repair or back up the data folder.", no_args_is_help=True)
+app = command_group("Check, repair or back up the data folder.")
 
 
 @app.command("check")

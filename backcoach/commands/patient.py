@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from backcoach.commands import print_json, state, stdout_console
+from backcoach.commands import command_group, print_json, state, stdout_console
 
-app = typer.Typer(help="Add, list, show and archive patients.", no_args_is_help=True)
-session_app = typer.Typer(help="List consultation sessions.", no_args_is_help=True)
+app = command_group("Add, list, show and archive patients.")
+session_app = command_group("List consultation sessions.")
 
 
 def warn(message: str) -> None:

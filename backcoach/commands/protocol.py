@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from backcoach.commands import print_json, state, stdout_console
+from backcoach.commands import command_group, print_json, state, stdout_console
 
-app = typer.Typer(help="Show or check a protocol pack.", no_args_is_help=True)
+app = command_group("Show or check a protocol pack.")
 
 
 @app.command("show")
@@ -33,4 +33,5 @@ def check(file: Annotated[Path, typer.Argument(help="The pack (TOML) to check.")
     from backcoach.protocol import load_protocol
 
     pack = load_protocol(file)
-    typer.echo(f"{file}: valid ({len(pack.phases)} phases, {len(pack.components)} components)")
+    phases, comps = len(pack.phases), len(pack.components)
+    typer.echo(f"{file}: valid ({phases} phase{'s' * (phases != 1)}, {comps} component{'s' * (comps != 1)})")

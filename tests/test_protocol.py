@@ -1,0 +1,139 @@
+"""The Table 1 pack: its shape, its text word for word, and clear errors for broken packs."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from backcoach.errors import PackError
+from backcoach.protocol import FIELD_TYPES, load_protocol
+from tests.helpers import run_backcoach
+
+PACKS = Path(__file__).parent / "packs"
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "table1.md"
+
+
+def test_pack_has_three_phases_and_ten_components_in_order(protocol):
+    assert [p.id for p in protocol.phases] == ["planning", "delivery", "evaluation"]
+    assert [p.title for p in protocol.phases] == ["Planning", "Delivery", "Evaluation"]
+    assert [len(p.components) for p in protocol.phases] == [3, 4, 3]
+    assert [c.number for c in protocol.components] == list(range(1, 11))
+    for comp in protocol.components:
+        assert comp.how and comp.why and comp.fields, comp.id
+        assert comp.id.startswith(protocol.phase_of(comp.id).id + ".")
+
+
+def test_pack_metadata_cites_the_source(protocol):
+    assert (protocol.id, protocol.language) == ("table1", "en")
+    assert "doi:10.1016/j.bjpt.2021.05.002" in protocol.source
+    assert "Kongsted A, Ris I, Kjaer P, Hartvigsen J" in protocol.source
+
+
+def test_every_field_type_is_used_and_guidance_is_complete(protocol):
+    used = {f.type for c in protocol.components for f in c.fields}
+    assert used == set(FIELD_TYPES)
+    g = protocol.guidance
+    assert [s.id for s in g.stages] == ["precontemplation", "contemplation", "preparation", "action", "maintenance"]
+    assert all(s.address for s in g.stages)
+    assert [p.id for p in g.smart_parts] == ["specific", "measurable", "achievable", "relevant", "time_bound"]
+    assert {"reduce pain", "pain free", "less pain"} <= set(g.pain_focus.phrases)
+    assert g.key_messages and g.strategies and len(g.red_flags) >= 8
+    assert "NICE" in g.red_flags_source
+    assert all(m.source for m in g.key_messages + g.strategies)
+    assert {"distraction", "breathing", "mindfulness"} <= {s.id for s in g.strategies}
+
+
+def _reference_bullets() -> dict[str, list[str]]:
+    """How and Why bullets of each numbered component in the reference transcription."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        if m := re.match(r"### (\d+)\. ", line):
+            current = m.group(1)
+            out[current] = []
+        elif current and (m := re.match(r"\s*- (.*)", line)):
+            out[current].append(m.group(1))
+    return out
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="the shared reference transcription is not beside this clone")
+def test_every_how_and_why_is_word_for_word_from_the_reference(protocol):
+    def corrected(bullet: str) -> str:
+        return re.sub(r' \[sic: "[^"]*"\]', "", bullet)
+
+    reference = _reference_bullets()
+    assert len(reference) == 10
+    for comp in protocol.components:
+        expected = [corrected(b) for b in reference[str(comp.number)]]
+        assert list(comp.how) + list(comp.why) == expected, comp.id
+
+
+def test_pain_focus_flags_are_case_insensitive(protocol):
+    pf = protocol.guidance.pain_focus
+    assert "reduce pain" in pf.flags("I want to REDUCE PAIN at work")
+    assert pf.flags("Walk to the market three times a week") == ()
+
+
+def test_minimal_pack_is_valid():
+    pack = load_protocol(PACKS / "minimal.toml")
+    assert [c.id for c in pack.components] == ["planning.goals"]
+
+
+BROKEN = {
+    "broken_toml.toml": "invalid TOML",
+    "unknown_key.toml": "phases[0].components[0].colour: unknown key",
+    "missing_why.toml": "phases[0].components[0].why: missing",
+    "duplicate_component.toml": "phases[0].components[1].id: duplicate component id 'planning.goals'",
+    "bad_field_type.toml": "fields[0].type: unknown field type 'textarea'",
+    "wrong_value_type.toml": "components[0].number: expected a whole number, got text",
+    "choice_without_options.toml": "a choice field needs options or options_from",
+    "unknown_handout_section.toml": "handout: no handout section with id 'homework'",
+    "empty_how.toml": "components[0].how: must not be empty",
+    "component_outside_phase.toml": "component id 'delivery.goals' must be 'planning.<name>'",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_pack_gives_one_clear_line(name):
+    with pytest.raises(PackError) as info:
+        load_protocol(PACKS / name)
+    message = str(info.value)
+    assert message.startswith(str(PACKS / name) + ": ")
+    assert BROKEN[name] in message
+    assert "\n" not in message
+
+
+def test_every_broken_pack_under_tests_is_checked():
+    on_disk = {p.name for p in PACKS.glob("*.toml")} - {"minimal.toml"}
+    assert on_disk == set(BROKEN)
+
+
+def test_protocol_check_cli_exit_codes(tmp_path):
+    ok = run_backcoach("protocol", "check", str(PACKS / "minimal.toml"), home=tmp_path)
+    assert ok.returncode == 0 and "valid (1 phase, 1 component)" in ok.stdout
+    bad = run_backcoach("protocol", "check", str(PACKS / "bad_field_type.toml"), home=tmp_path)
+    assert bad.returncode == 1
+    assert bad.stderr.count("\n") == 1 and "unknown field type 'textarea'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    missing = run_backcoach("protocol", "check", str(tmp_path / "nope.toml"), home=tmp_path)
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
+
+
+def test_protocol_show_tree_and_json(tmp_path):
+    shown = run_backcoach("protocol", "show", home=tmp_path)
+    assert shown.returncode == 0
+    for text in ("Planning", "Delivery", "Evaluation", "Why?", "Define readiness to change.", "goal_list"):
+        assert text in shown.stdout
+    as_json = run_backcoach("protocol", "show", "--json", home=tmp_path)
+    data = json.loads(as_json.stdout)
+    assert [p["id"] for p in data["phases"]] == ["planning", "delivery", "evaluation"]
+    assert not tmp_path.joinpath("patients").exists()  # showing the protocol writes nothing
+
+
+def test_custom_protocol_option_is_used(tmp_path):
+    shown = run_backcoach("--protocol", str(PACKS / "minimal.toml"), "protocol", "show", "--json", home=tmp_path)
+    assert json.loads(shown.stdout)["id"] == "mini"
+    broken = run_backcoach("--protocol", str(PACKS / "missing_why.toml"), "protocol", "show", home=tmp_path)
+    assert broken.returncode == 1 and "why: missing" in broken.stderr

@@ -1,0 +1,50 @@
+"""Fast start: the CLI must not import the heavy UI and storage modules it does not need."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("textual", "questionary", "prompt_toolkit", "tinydb", "pydantic")
+
+PROBE = """
+import io, json, sys, contextlib
+from backcoach.cli import app
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        app(sys.argv[1:])
+    except SystemExit:
+        pass
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy})))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["protocol", "show"], ["protocol", "show", "--json"], ["--version"]])
+def test_cli_does_not_import_heavy_modules(argv, tmp_path):
+    code = PROBE.replace("{heavy}", repr(set(HEAVY)))
+    result = subprocess.run(
+        [sys.executable, "-c", code, "--home", str(tmp_path), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    imported = json.loads(result.stdout.strip().splitlines()[-1])
+    assert imported == []
+
+
+def test_version_and_module_entry_point():
+    from backcoach import __version__
+
+    result = subprocess.run(
+        [sys.executable, "-m", "backcoach", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout.strip() == f"backcoach {__version__}"
+
+
+def test_usage_error_exits_2():
+    result = subprocess.run([sys.executable, "-m", "backcoach", "no-such-command"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
