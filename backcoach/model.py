@@ -252,9 +252,11 @@ def _is_empty(value: Any) -> bool:
 
 
 def _text(value: Any, where: str) -> str:
+    """User text as typed (minus unsafe characters); text of only white space counts as empty."""
     if not isinstance(value, str):
         raise AnswerError(f"{where}: expected text")
-    return clean_text(value, field=where).strip()
+    cleaned = clean_text(value, field=where)
+    return cleaned if cleaned.strip() else ""
 
 
 def _int_in(value: Any, lo: int, hi: int, where: str) -> int:

@@ -14,7 +14,8 @@ from backcoach.cli import app
 
 def run_cli(home: Path, *args: str, input: str | None = None):
     """Run `backcoach --home HOME ARGS…` in-process; returns Click's Result (exit_code, stdout, stderr)."""
-    return CliRunner().invoke(app, ["--home", str(home), *args], input=input, catch_exceptions=False)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    return runner.invoke(app, ["--home", str(home), *args], input=input, catch_exceptions=False)
 
 
 def run_backcoach(*args: str, home: Path | None = None, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:

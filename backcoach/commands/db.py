@@ -24,6 +24,8 @@ def check(
 
     home = state(ctx).open_home()
     report = check_home(home, repair=repair)
+    for line in report.notes:
+        typer.echo(f"note: {line}")
     for line in report.repaired:
         typer.echo(f"repaired: {line}")
     for line in report.problems:

@@ -17,6 +17,7 @@ from backcoach.store.home import Home, record_from_tinydb
 class CheckReport:
     problems: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     checked: int = 0
 
     @property
@@ -60,7 +61,7 @@ def check_home(home: Home, *, repair: bool = False) -> CheckReport:
         except DamagedFile as exc:
             report.problems.append(f"index.json: {exc.reason}")
     elif home.patient_ids():
-        report.problems.append("index.json: missing")
+        report.notes.append("index.json: not built yet (it is a cache; the next listing builds it)")
     if repair:
         home.index(rebuild=True)
         resolved = [p for p in report.problems if p.startswith("index.json")]

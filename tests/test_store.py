@@ -1,0 +1,254 @@
+"""The store on real files: atomic saves with a .bak, privacy, ids, locks, and damage that never spreads."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+
+import pytest
+
+from backcoach.consultation import Consultation
+from backcoach.errors import UsageError
+from backcoach.model import SCHEMA_VERSION
+from backcoach.store import DamagedFile, Home, PatientLocked, PatientNotFound
+from backcoach.store.maintenance import backup_home, check_home
+from backcoach.textclean import TextTooLong
+
+VALUES = ("planning.goals", "values")
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_add_and_load_a_patient(home):
+    patient = home.add_patient("Ana Souza", born=1971)
+    record = home.load(patient.id)
+    assert (record.patient.name, record.patient.born, record.sessions) == ("Ana Souza", 1971, [])
+    assert len(patient.id) == 8 and patient.id.isalnum()
+
+
+def test_folders_are_0700_and_files_0600(home, protocol):
+    p = home.add_patient("Ana", patient_id="ana")
+    with Consultation(home, protocol, p.id) as c:
+        c.set(*VALUES, "walking the dog")
+        c.set(*VALUES, "walking the dog daily")
+    home.index()
+    assert mode(home.root) == 0o700 and mode(home.patients_dir) == 0o700
+    for f in [home.index_path, *home.patients_dir.iterdir()]:
+        assert mode(f) == 0o600, f.name
+    assert (home.patients_dir / "ana.json.bak").exists()
+
+
+def test_nothing_is_created_until_something_is_written(tmp_path):
+    home = Home(tmp_path / "h")
+    assert home.index() == [] and home.patient_ids() == []
+    assert not (tmp_path / "h").exists()
+
+
+def test_save_keeps_the_previous_version_as_bak(home, protocol):
+    home.add_patient("Ana", patient_id="ana")
+    with Consultation(home, protocol, "ana") as c:
+        c.set(*VALUES, "first")
+        c.set(*VALUES, "second")
+    current = json.loads((home.patients_dir / "ana.json").read_text())
+    previous = json.loads((home.patients_dir / "ana.json.bak").read_text())
+    (s_now,) = current["sessions"].values()
+    (s_before,) = previous["sessions"].values()
+    assert s_now["answers"]["planning.goals"]["values"] == "second"
+    assert s_before["answers"]["planning.goals"]["values"] == "first"
+    assert not [f for f in home.patients_dir.iterdir() if f.name.startswith(".")]  # no temp files left
+
+
+@pytest.mark.parametrize("bad", ["../x", "a/b", "", "x" * 200, ".hidden", "-dash", "a b", "a\x00b", "é"])
+def test_unsafe_patient_ids_are_refused(home, bad):
+    with pytest.raises(UsageError, match="invalid patient id"):
+        home.add_patient("X", patient_id=bad)
+    with pytest.raises(UsageError):
+        home.load(bad)
+    assert not home.root.joinpath("x.json").exists() and not home.root.parent.joinpath("x.json").exists()
+
+
+def test_duplicate_id_is_refused(home):
+    home.add_patient("A", patient_id="p1")
+    with pytest.raises(UsageError, match="already taken"):
+        home.add_patient("B", patient_id="p1")
+    assert home.load("p1").patient.name == "A"
+
+
+def test_missing_patient_is_a_clear_error(home):
+    with pytest.raises(PatientNotFound, match="no patient with id 'ghost'"):
+        home.load("ghost")
+
+
+def test_text_over_64_kib_is_refused(home, protocol):
+    home.add_patient("A", patient_id="a")
+    with Consultation(home, protocol, "a") as c, pytest.raises(TextTooLong, match="limit is 64 KiB"):
+        c.set(*VALUES, "x" * (64 * 1024 + 1))
+    assert home.load("a").sessions[0].answers == {}
+
+
+def test_second_writer_is_refused_with_pid_and_readers_still_work(home, protocol):
+    home.add_patient("A", patient_id="a")
+    with Consultation(home, protocol, "a") as first:
+        first.set(*VALUES, "from the first window")
+        with pytest.raises(
+            PatientLocked, match=rf"patient a is open in another backcoach window \(pid {os.getpid()}\)"
+        ):
+            Consultation(home, protocol, "a")
+        assert home.load("a").sessions[0].answer(*VALUES) == "from the first window"
+        assert [e.id for e in home.index()] == ["a"]
+    with Consultation(home, protocol, "a") as second:  # released on close
+        assert second.session.answer(*VALUES) == "from the first window"
+
+
+CHILD_HOLDS_LOCK = textwrap.dedent(
+    """
+    import sys
+    from backcoach.consultation import Consultation
+    from backcoach.protocol import builtin_protocol
+    from backcoach.store import Home
+    c = Consultation(Home(sys.argv[1]), builtin_protocol(), "a")
+    print("locked", flush=True)
+    line = sys.stdin.readline().strip()
+    if line:
+        c.set("planning.goals", "values", line)
+    print("saved", flush=True)
+    sys.stdin.readline()
+    """
+)
+
+
+def test_two_processes_second_refused_no_update_lost(home, protocol):
+    home.add_patient("A", patient_id="a")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD_HOLDS_LOCK, str(home.root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "locked"
+        with pytest.raises(PatientLocked, match=f"pid {child.pid}"):
+            Consultation(home, protocol, "a")
+        child.stdin.write("child's answer\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "saved"
+    finally:
+        child.stdin.close()
+        child.wait(timeout=30)
+    with Consultation(home, protocol, "a") as c:
+        assert c.session.answer(*VALUES) == "child's answer"
+        c.set("planning.goals", "motivation", "parent's answer")
+    session = home.load("a").sessions[0]
+    assert session.answer(*VALUES) == "child's answer" and session.answer("planning.goals", "motivation")
+
+
+def test_stale_lock_of_a_killed_process_is_taken_over(home, protocol):
+    home.add_patient("A", patient_id="a")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD_HOLDS_LOCK, str(home.root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout.readline().strip() == "locked"
+    child.kill()
+    child.wait(timeout=30)
+    assert (home.patients_dir / "a.lock").read_text().strip() == str(child.pid)
+    with Consultation(home, protocol, "a") as c:
+        c.set(*VALUES, "after the crash")
+    assert home.load("a").sessions[0].answer(*VALUES) == "after the crash"
+
+
+# --- damage ------------------------------------------------------------------------------------------------
+
+DAMAGE = {
+    "corrupt": lambda p: p.write_bytes(b'{"meta": {"1": {"schema": 1}}, "patient": {"1": {"id": "b", "na\xff'),
+    "truncated": lambda p: p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]),
+    "empty": lambda p: p.write_bytes(b""),
+    "wrong schema": lambda p: p.write_text(p.read_text().replace(f'"schema": {SCHEMA_VERSION}', '"schema": 99')),
+    "not a record": lambda p: p.write_text('{"meta": {"1": {"schema": 1}}, "patient": {"1": {"id": "b"}}}'),
+}
+
+
+@pytest.fixture
+def three_patients(home, protocol):
+    for pid in ("a", "b", "c"):
+        home.add_patient(pid.upper(), patient_id=pid)
+        with Consultation(home, protocol, pid) as c:
+            c.set(*VALUES, f"values of {pid}")
+            c.set(*VALUES, f"values of {pid}, second version")
+    home.index()
+    return home
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damaged_file_is_contained_reported_and_never_overwritten(three_patients, protocol, kind):
+    home = three_patients
+    path = home.patients_dir / "b.json"
+    DAMAGE[kind](path)
+    damaged_bytes = path.read_bytes()
+    time.sleep(0.01)
+    entries = {e.id: e for e in home.index()}
+    assert entries["a"].damaged is None and entries["c"].damaged is None
+    assert entries["b"].damaged
+    results = dict(home.records())
+    assert isinstance(results["b"], DamagedFile) and results["a"].patient.name == "A"
+    with pytest.raises(DamagedFile):
+        Consultation(home, protocol, "b")
+    with pytest.raises(DamagedFile):
+        home.archive("b")
+    assert path.read_bytes() == damaged_bytes
+
+    report = check_home(home)
+    assert [p.split(":")[0] for p in report.problems] == ["patients/b.json"]
+    repaired = check_home(home, repair=True)
+    assert repaired.clean and any("b.json: restored from b.json.bak" in r for r in repaired.repaired)
+    assert home.load("b").sessions[0].answer(*VALUES) == "values of b"  # the previous version
+    assert [f.read_bytes() for f in home.patients_dir.glob("b.json.broken-*")] == [damaged_bytes]
+    assert check_home(home).clean
+
+
+def test_missing_or_damaged_index_is_rebuilt(three_patients):
+    home = three_patients
+    home.index_path.unlink()
+    report = check_home(home)
+    assert report.clean and report.notes == ["index.json: not built yet (it is a cache; the next listing builds it)"]
+    assert sorted(e.id for e in home.index()) == ["a", "b", "c"]
+    home.index_path.write_text("{not json")
+    assert any(p.startswith("index.json") for p in check_home(home).problems)
+    assert sorted(e.id for e in home.index()) == ["a", "b", "c"]
+    assert check_home(home).clean
+
+
+def test_index_follows_files_changed_behind_its_back(three_patients, protocol):
+    home = three_patients
+    (home.patients_dir / "c.json").unlink()
+    home.add_patient("D", patient_id="d")
+    with Consultation(home, protocol, "a") as c:
+        c.complete()
+    entries = {e.id: e for e in home.index()}
+    assert sorted(entries) == ["a", "b", "d"]
+    assert entries["a"].open_session is None and entries["b"].open_session
+
+
+def test_archive_hides_and_undo_restores(home):
+    home.add_patient("A", patient_id="a")
+    assert home.archive("a").archived
+    assert [e.archived for e in home.index()] == [True]
+    assert not home.archive("a", archived=False).archived
+
+
+def test_backup_is_a_zip_of_the_data(three_patients, tmp_path):
+    out = backup_home(three_patients, tmp_path / "b.zip")
+    names = zipfile.ZipFile(out).namelist()
+    assert {"index.json", "patients/a.json", "patients/b.json.bak"} <= set(names)
+    assert not [n for n in names if n.endswith(".lock")]
+    assert mode(out) == 0o600
+    default = backup_home(three_patients)
+    assert default.parent == three_patients.root / "backups" and zipfile.is_zipfile(default)
