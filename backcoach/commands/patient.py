@@ -40,7 +40,7 @@ def list_patients(
     show_all: Annotated[bool, typer.Option("--all", help="Include archived patients.")] = False,
 ) -> None:
     """List patients (archived ones only with --all)."""
-    from backcoach.render.patients import patient_table
+    from backcoach.render.patients import print_patient_list
 
     entries = state(ctx).open_home().index()
     for entry in entries:
@@ -51,7 +51,7 @@ def list_patients(
         keys = ("id", "name", "born", "archived", "created", "sessions", "last_session", "open_session")
         print_json([{k: getattr(e, k) for k in keys} for e in shown])
     else:
-        stdout_console().print(patient_table(shown))
+        print_patient_list(shown)
 
 
 @app.command("show")
@@ -88,7 +88,7 @@ def list_sessions(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List sessions, of one patient or of everyone."""
-    from backcoach.render.patients import session_rows, session_table
+    from backcoach.render.patients import print_session_list, session_rows
 
     home = state(ctx).open_home()
     if patient_id is not None:
@@ -104,4 +104,4 @@ def list_sessions(
     if as_json:
         print_json(rows)
     else:
-        stdout_console().print(session_table(rows))
+        print_session_list(rows)

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from backcoach.model import PatientRecord
 from backcoach.protocol import Protocol
+from backcoach.render.columns import print_columns
 from backcoach.store import IndexEntry
 
 
@@ -17,15 +18,12 @@ def _date(iso: str | None) -> str:
     return iso[:10] if iso else "—"
 
 
-def patient_table(entries: list[IndexEntry]) -> Table:
-    table = Table(title=f"{len(entries)} patient(s)", title_justify="left")
-    for col in ("id", "name", "born", "sessions", "last seen", "status"):
-        table.add_column(col)
+def print_patient_list(entries: list[IndexEntry]) -> None:
+    rows = []
     for e in entries:
         status = "archived" if e.archived else ("session open" if e.open_session else "")
-        born = str(e.born) if e.born else "—"
-        table.add_row(Text(e.id), Text(e.name), born, str(e.sessions), _date(e.last_session), status)
-    return table
+        rows.append((e.id, e.name, e.born or "—", e.sessions, _date(e.last_session), status))
+    print_columns(f"{len(entries)} patient(s)", ("id", "name", "born", "sessions", "last seen", "status"), rows)
 
 
 def session_rows(records: list[PatientRecord], protocol: Protocol) -> list[dict[str, Any]]:
@@ -47,19 +45,24 @@ def session_rows(records: list[PatientRecord], protocol: Protocol) -> list[dict[
     return rows
 
 
+SESSION_HEADERS = ("patient", "session", "kind", "status", "started", "covered")
+
+
+def _session_cells(r: dict[str, Any]) -> tuple:
+    started = r["started"][:16].replace("T", " ")
+    return (r["patient_id"], r["session_id"], r["kind"], r["status"], started, f"{r['covered']}/{r['components']}")
+
+
+def print_session_list(rows: list[dict[str, Any]]) -> None:
+    print_columns(f"{len(rows)} session(s)", SESSION_HEADERS, [_session_cells(r) for r in rows])
+
+
 def session_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(title=f"{len(rows)} session(s)", title_justify="left")
-    for col in ("patient", "session", "kind", "status", "started", "covered"):
+    for col in SESSION_HEADERS:
         table.add_column(col)
     for r in rows:
-        table.add_row(
-            Text(r["patient_id"]),
-            r["session_id"],
-            r["kind"],
-            r["status"],
-            r["started"][:16].replace("T", " "),
-            f"{r['covered']}/{r['components']}",
-        )
+        table.add_row(*(Text(c) for c in _session_cells(r)))
     return table
 
 
