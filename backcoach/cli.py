@@ -74,6 +74,10 @@ def main() -> None:
     except BackcoachError as exc:
         print(f"backcoach: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a folder that cannot be created, a full disk, a permission: name it, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"backcoach: {where}{exc.strerror or exc}", file=sys.stderr)
+        sys.exit(1)
     except KeyboardInterrupt:
         print("backcoach: interrupted", file=sys.stderr)
         sys.exit(130)

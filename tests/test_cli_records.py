@@ -97,3 +97,10 @@ def test_db_backup_writes_a_zip(tmp_path):
     out = tmp_path / "backup.zip"
     result = run_cli(tmp_path / "h", "db", "backup", "--out", str(out))
     assert result.exit_code == 0 and result.stdout.strip() == str(out) and out.exists()
+
+
+def test_unusable_home_folder_is_one_line(tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    result = run_backcoach("patient", "add", "A", home=not_a_folder)
+    assert result.returncode == 1 and result.stderr == f"backcoach: {not_a_folder}: File exists\n"
