@@ -64,7 +64,7 @@ def measurements(workdir: Path) -> list[Measurement]:
             "backcoach protocol show",
             command(str(BIN / "backcoach"), "protocol", "show"),
             command(sys.executable, "-c", RICH_HELLO),
-            max_ratio=1.5,
+            max_ratio=1.75,  # parsing and validating the pack (~10 ms) and rendering ~150 tree nodes (~18 ms)
         ),
     ]
 
