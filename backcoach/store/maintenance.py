@@ -11,6 +11,7 @@ from pathlib import Path
 from backcoach.store.atomic import atomic_file, atomic_write, read_json
 from backcoach.store.errors import DamagedFile
 from backcoach.store.home import Home, record_from_tinydb
+from backcoach.store.lock import PatientLock
 
 
 @dataclass
@@ -39,6 +40,15 @@ def _restore_from_backup(path: Path) -> str | None:
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
 
+def _repair(home: Home, pid: str, path: Path) -> str | None:
+    """Restore under the patient's lock, so no window can be writing the file meanwhile."""
+    lock = PatientLock(home.patients_dir / f"{pid}.lock", pid).acquire()
+    try:
+        return _restore_from_backup(path)
+    finally:
+        lock.release()
+
+
 def check_home(home: Home, *, repair: bool = False) -> CheckReport:
     report = CheckReport()
     for pid in home.patient_ids():
@@ -47,7 +57,7 @@ def check_home(home: Home, *, repair: bool = False) -> CheckReport:
         try:
             home.load(pid)
         except DamagedFile as exc:
-            done = _restore_from_backup(path) if repair else None
+            done = _repair(home, pid, path) if repair else None
             if done:
                 report.repaired.append(done)
             else:
