@@ -27,9 +27,14 @@ from backcoach.practice.scoring import Attempt, Feedback, score
 from backcoach.protocol import Protocol
 from backcoach.store import DamagedFile, Home
 from backcoach.store.atomic import atomic_write, dump_json, read_json
+from backcoach.textclean import clean_text
 
 META_FORMAT = "backcoach.practice/1"
 EARLIER_SESSION_MINUTES = 40
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
 
 
 @dataclass
@@ -42,6 +47,11 @@ class AttemptMeta:
     asked: list[dict[str, Any]] = field(default_factory=list)  # {"component", "how", "at"}, in asking order
     phase_seconds: dict[str, float] = field(default_factory=dict)
     finished: datetime | None = None
+    case_file: str = ""  # the case pack's path when it is not a shipped case (so reports can find it)
+
+    def labels(self) -> dict[str, str]:
+        """What feedback shows about the attempt itself."""
+        return {"attempt_id": self.id, "student": self.student, "finished": _iso(self.finished)}
 
     @property
     def asked_pairs(self) -> frozenset[tuple[str, int]]:
@@ -54,10 +64,11 @@ class AttemptMeta:
             "case_id": self.case_id,
             "session_id": self.session_id,
             "student": self.student,
-            "created": self.created.isoformat(),
+            "created": _iso(self.created),
             "asked": self.asked,
             "phase_seconds": self.phase_seconds,
-            "finished": self.finished.isoformat() if self.finished else None,
+            "case_file": self.case_file,
+            "finished": _iso(self.finished) or None,
         }
 
     @classmethod
@@ -73,6 +84,7 @@ class AttemptMeta:
             asked=[{"component": str(a["component"]), "how": int(a["how"]), "at": a["at"]} for a in d["asked"]],
             phase_seconds={str(k): float(v) for k, v in d["phase_seconds"].items()},
             finished=datetime.fromisoformat(d["finished"]) if d.get("finished") else None,
+            case_file=str(d.get("case_file") or ""),
         )
 
 
@@ -89,13 +101,12 @@ class StoredAttempt:
 
     def feedback(self, case: Case, protocol: Protocol) -> Feedback:
         attempt = Attempt.of(protocol, self.record, self.session, self.meta.asked_pairs)
-        return score(
-            case, protocol, attempt, self.meta.phase_seconds, attempt_id=self.meta.id, student=self.meta.student
-        )
+        return score(case, protocol, attempt, self.meta.phase_seconds, **self.meta.labels())
 
 
 class AttemptStore:
     def __init__(self, home: Home):
+        self.outer_root = home.root
         self.root = home.practice_dir
         self.home = Home(self.root)  # the attempts' own patient store
         self.meta_dir = self.root / "meta"
@@ -106,6 +117,7 @@ class AttemptStore:
 
     def create(self, protocol: Protocol, case: Case, student: str = "") -> AttemptMeta:
         """A new attempt: the simulated patient, the case's earlier sessions, and an open practice session."""
+        ensure_private_dir(self.outer_root)  # the data folder itself is private too, not only practice/
         patient = self.home.add_patient(
             f"{case.patient.name} ({case.title})",
             patient_id=f"{case.id}-{new_id(6)}",
@@ -122,7 +134,13 @@ class AttemptStore:
                 session.ended = session.updated = session.started + timedelta(minutes=EARLIER_SESSION_MINUTES)
                 writer.save_session(session)
             practice = writer.start_session(protocol)
-            meta = AttemptMeta(patient.id, case.id, practice.id, student=student.strip())
+            meta = AttemptMeta(
+                patient.id,
+                case.id,
+                practice.id,
+                student=clean_text(student, field="student").strip(),
+                case_file=case.file,
+            )
             self.write_meta(meta)
         return meta
 

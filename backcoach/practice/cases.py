@@ -7,7 +7,7 @@ case fails with one line naming the file, the key path and the problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,7 @@ class Case:
     rubric: tuple[RubricItem, ...]
     earlier_sessions: tuple[EarlierSession, ...] = ()
     sources: tuple[str, ...] = ()
+    file: str = ""  # the pack's absolute path when loaded from a file; empty for a shipped case
 
     @property
     def follow_up(self) -> bool:
@@ -328,7 +329,7 @@ def load_case(path: Path, protocol: Protocol) -> Case:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(str(path), "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    return parse_case(text, str(path), protocol)
+    return replace(parse_case(text, str(path), protocol), file=str(Path(path).resolve()))
 
 
 def shipped_cases(protocol: Protocol) -> list[Case]:
@@ -339,7 +340,7 @@ def shipped_cases(protocol: Protocol) -> list[Case]:
 
 
 def find_case(name: str, protocol: Protocol) -> Case:
-    """A shipped case by id, or a case file by path."""
+    """A shipped case by id, or a case file by path (how `practice run` and reports find a case)."""
     for case in shipped_cases(protocol):
         if case.id == name:
             return case

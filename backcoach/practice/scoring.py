@@ -75,6 +75,7 @@ class Feedback:
     phases: tuple[PhaseTime, ...]
     attempt_id: str = ""
     student: str = ""
+    finished: str = ""  # ISO time the attempt was finished; empty while it is still open
 
     @property
     def critical_missed(self) -> list[ItemResult]:
@@ -177,6 +178,7 @@ def score(
     *,
     attempt_id: str = "",
     student: str = "",
+    finished: str = "",
 ) -> Feedback:
     """The feedback on one attempt: every rubric item hit or missed, coverage of the components, time per phase."""
     results = []
@@ -203,4 +205,6 @@ def score(
     )
     seconds = phase_seconds or {}
     phases = tuple(PhaseTime(p.id, p.title, round(seconds.get(p.id, 0.0), 1)) for p in protocol.phases)
-    return Feedback(case.id, case.title, case.pass_share, tuple(results), coverage, phases, attempt_id, student)
+    return Feedback(
+        case.id, case.title, case.pass_share, tuple(results), coverage, phases, attempt_id, student, finished
+    )

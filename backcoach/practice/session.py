@@ -114,14 +114,7 @@ class PracticeSession:
         """The feedback on the attempt as it stands (finish() gives the final one)."""
         c = self.consultation
         attempt = Attempt.of(self.protocol, c.record, c.session, self.meta.asked_pairs)
-        return score(
-            self.case,
-            self.protocol,
-            attempt,
-            self.phase_seconds(),
-            attempt_id=self.attempt_id,
-            student=self.meta.student,
-        )
+        return score(self.case, self.protocol, attempt, self.phase_seconds(), **self.meta.labels())
 
     def finish(self) -> Feedback:
         """Complete the practice session, stop the timers, and return the feedback."""
