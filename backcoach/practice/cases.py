@@ -121,7 +121,7 @@ def _component(r: PackReader, protocol: Protocol, component_id: str, path: str) 
 
 def _index(r: PackReader, value: int, size: int, path: str, what: str) -> int:
     if not 0 <= value < size:
-        raise r.fail(path, f"{what} index {value} is out of range (the component has {size}: 0–{size - 1})")
+        raise r.fail(path, f"{what} index {value} is out of range (valid: 0 to {size - 1})")
     return value
 
 
