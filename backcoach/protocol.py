@@ -422,11 +422,15 @@ def load_protocol(path: Path | None = None) -> Protocol:
     """Load a pack from `path`, or the shipped Table 1 pack when `path` is None."""
     if path is None:
         return builtin_protocol()
+    return parse_protocol(read_pack(path), str(path))
+
+
+def read_pack(path: Path) -> str:
+    """The text of a pack file (protocol or case); an unreadable file is a one-line PackError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(str(path), "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    return parse_protocol(text, str(path))
 
 
 @cache
