@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from backcoach.errors import BackcoachError, PackError, UsageError
+from backcoach.errors import BackcoachError, UsageError
 from backcoach.model import normalise_answer
-from backcoach.protocol import Component, PackReader, Protocol, seed_file
+from backcoach.protocol import Component, PackReader, Protocol, read_pack, seed_file
 
 CHECKS = ("asked", "answered", "unanswered", "chose", "goals", "reviewed")
 CASES_DIR = "cases"
@@ -325,11 +325,7 @@ def parse_case(text: str, source: str, protocol: Protocol) -> Case:
 
 
 def load_case(path: Path, protocol: Protocol) -> Case:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PackError(str(path), "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    return replace(parse_case(text, str(path), protocol), file=str(Path(path).resolve()))
+    return replace(parse_case(read_pack(path), str(path), protocol), file=str(Path(path).resolve()))
 
 
 def shipped_cases(protocol: Protocol) -> list[Case]:
