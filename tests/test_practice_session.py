@@ -64,6 +64,10 @@ def test_follow_up_attempt_end_to_end(home, protocol):
             session.consultation.previous_answer("evaluation.action_plan", "flare_up_plan")
             == "Rest for a day or two, then see."
         )
+        with pytest.raises(UsageError, match="no How bullet 3"):
+            session.ask("evaluation.action_plan", 3)
+        with pytest.raises(UsageError, match="no component 'planning.nope'"):
+            session.ask("planning.nope", 0)
         response = session.ask("evaluation.action_plan", 2)
         assert "A&E" in response and session.was_asked("evaluation.action_plan", 2)
         clock.now += 90

@@ -52,7 +52,10 @@ def _missed_item(item: ItemResult, component: ComponentCoverage) -> RenderableTy
     if item.feedback:
         notes.append(Text(item.feedback))
     notes.append(Text(f"Why? (Table 1, {component.number}. {component.title})", style="yellow"))
-    notes.extend(Padding(Text(f"• {line}"), (0, 0, 0, 2)) for line in item.why)
+    bullets = Table.grid(padding=(0, 1))
+    for line in item.why:
+        bullets.add_row("•", Text(line))
+    notes.append(Padding(bullets, (0, 0, 0, 2)))
     return Group(Text.assemble(("✗ ", "red"), (item.label, "bold")), Padding(Group(*notes), (0, 0, 0, 4)))
 
 

@@ -134,7 +134,8 @@ def markdown(fb: Feedback) -> str:
 def render(feedbacks: list[Feedback], fmt: str) -> str:
     """One document holding the feedback on every attempt given."""
     if fmt == "text":
-        return _rich_export(feedbacks, lambda c: c.export_text())
+        text = _rich_export(feedbacks, lambda c: c.export_text())
+        return "".join(line.rstrip() + "\n" for line in text.splitlines())
     if fmt == "html":
         return _rich_export(feedbacks, lambda c: c.export_html())
     if fmt == "md":

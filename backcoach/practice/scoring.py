@@ -141,7 +141,8 @@ def detect(item: RubricItem, protocol: Protocol, attempt: Attempt) -> tuple[bool
             return value is not None, ""
         return item.component in session.covered(protocol), ""
     if item.check == "unanswered":
-        return value is None, "" if value is None else "this was filled in"
+        label = protocol.component(item.component).field(item.field).label
+        return value is None, "" if value is None else f"filled in: {label}"
     if item.check == "chose":
         chosen = _chosen(value)
         wrong = [v for v in item.none_of if v in chosen]

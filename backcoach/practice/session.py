@@ -68,7 +68,10 @@ class PracticeSession:
     # --- asking ---------------------------------------------------------------------------------------------
     def ask(self, component_id: str, how_index: int) -> str:
         """The student asks one How bullet: record it and return the simulated patient's response."""
-        comp = self.protocol.component(component_id)
+        try:
+            comp = self.protocol.component(component_id)
+        except StopIteration:
+            raise UsageError(f"the protocol has no component {component_id!r}") from None
         if not 0 <= how_index < len(comp.how):
             raise UsageError(f"{component_id} has no How bullet {how_index}")
         self._switch(component_id)
@@ -81,7 +84,7 @@ class PracticeSession:
 
     # --- phase timer ----------------------------------------------------------------------------------------
     def focus(self, component_id: str) -> None:
-        """The student moved to a component: time from now on counts for its phase."""
+        """The student moved to a component (call it for the first one shown too): time now counts for its phase."""
         if self._switch(component_id):
             self._save_meta()
 
