@@ -119,7 +119,7 @@ class AttemptStore:
         """A new attempt: the simulated patient, the case's earlier sessions, and an open practice session."""
         ensure_private_dir(self.outer_root)  # the data folder itself is private too, not only practice/
         patient = self.home.add_patient(
-            f"{case.patient.name} ({case.title})",
+            case.patient.name,
             patient_id=f"{case.id}-{new_id(6)}",
             born=now().year - case.patient.age,
         )
