@@ -11,7 +11,7 @@ import pytest
 from practice_helpers import perfect_answers
 
 from backcoach.cli import main
-from backcoach.errors import UsageError
+from backcoach.errors import BackcoachError, UsageError
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import find_case
 from backcoach.practice.report import render
@@ -91,6 +91,10 @@ def test_follow_up_attempt_end_to_end(home, protocol):
     # a finished attempt cannot be reopened
     with pytest.raises(UsageError, match="is finished"):
         PracticeSession(home, protocol, case, session.attempt_id)
+    with pytest.raises(BackcoachError, match="is for case 'follow_up_flare'"):
+        PracticeSession(home, protocol, find_case("acute_fear", protocol), session.attempt_id)
+    with AttemptStore(home).home.open(session.attempt_id):  # neither refusal kept the attempt locked
+        pass
 
 
 def test_unfinished_attempt_keeps_its_timers_and_asked_bullets(home, protocol):

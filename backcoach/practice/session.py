@@ -32,12 +32,17 @@ class PracticeSession:
     ):
         self.protocol, self.case = protocol, case
         self._store = AttemptStore(home)
-        self.meta: AttemptMeta = self._store.read_meta(attempt_id)
-        if self.meta.case_id != case.id:
-            raise BackcoachError(f"attempt {attempt_id} is for case {self.meta.case_id!r}, not {case.id!r}")
-        if self.meta.finished:
-            raise UsageError(f"attempt {attempt_id} is finished; start a new one with `backcoach practice run`")
-        self.consultation = Consultation(self._store.home, protocol, attempt_id, self.meta.session_id)
+        session_id = self._store.read_meta(attempt_id).session_id
+        self.consultation = Consultation(self._store.home, protocol, attempt_id, session_id)
+        try:  # read again under the attempt's lock: the metadata's one writer is whoever holds it
+            self.meta: AttemptMeta = self._store.read_meta(attempt_id)
+            if self.meta.case_id != case.id:
+                raise BackcoachError(f"attempt {attempt_id} is for case {self.meta.case_id!r}, not {case.id!r}")
+            if self.meta.finished:
+                raise UsageError(f"attempt {attempt_id} is finished; start a new one with `backcoach practice run`")
+        except BaseException:
+            self.consultation.close()
+            raise
         self._clock = clock
         self._phase: str | None = None
         self._since = clock()
