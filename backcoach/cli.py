@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from backcoach import __version__
-from backcoach.commands import AppState, consult, db, demo, patient, protocol
+from backcoach.commands import AppState, consult, db, demo, patient, practice, protocol
 from backcoach.errors import BackcoachError
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ app.add_typer(protocol.app, name="protocol")
 app.add_typer(patient.app, name="patient")
 app.add_typer(patient.session_app, name="session")
 app.add_typer(db.app, name="db")
+app.add_typer(practice.app, name="practice")
 app.command("consult")(consult.consult)
 app.command("demo")(demo.demo)
 

@@ -152,14 +152,23 @@ class Protocol:
         return asdict(self)
 
 
-class _Reader:
-    """Strict reading of one TOML table: known keys only, typed values, errors with the key path."""
+class PackReader:
+    """Strict reading of one TOML table: known keys only, typed values, errors with the key path.
+
+    Shared by every pack format (protocol packs, practice case packs) so their errors read the same.
+    """
 
     def __init__(self, source: str):
         self.source = source
 
     def fail(self, path: str, problem: str) -> PackError:
         return PackError(self.source, path, problem)
+
+    def toml(self, text: str) -> dict:
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise self.fail("", f"invalid TOML: {exc}") from None
 
     def table(self, value: Any, path: str, required: dict, optional: dict | None = None) -> dict:
         optional = optional or {}
@@ -184,6 +193,12 @@ class _Reader:
         elif kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+        elif kind is float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise self.fail(path, f"expected a number, got {_kind(value)}")
+        elif kind is bool:
+            if not isinstance(value, bool):
+                raise self.fail(path, f"expected true or false, got {_kind(value)}")
         elif kind is list:
             if not isinstance(value, list):
                 raise self.fail(path, f"expected a list, got {_kind(value)}")
@@ -237,7 +252,7 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _field(r: _Reader, raw: Any, path: str, handout_ids: set[str]) -> Field:
+def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
     t = r.table(
         raw,
         path,
@@ -291,7 +306,7 @@ def _field(r: _Reader, raw: Any, path: str, handout_ids: set[str]) -> Field:
     return Field(**t)
 
 
-def _component(r: _Reader, raw: Any, path: str, phase_id: str, handout_ids: set[str]) -> Component:
+def _component(r: PackReader, raw: Any, path: str, phase_id: str, handout_ids: set[str]) -> Component:
     t = r.table(raw, path, {"id": str, "number": int, "title": str, "how": list, "why": list, "fields": list})
     cid = t["id"]
     prefix, _, rest = cid.partition(".")
@@ -309,7 +324,7 @@ def _component(r: _Reader, raw: Any, path: str, phase_id: str, handout_ids: set[
     )
 
 
-def _guidance(r: _Reader, raw: Any) -> Guidance:
+def _guidance(r: PackReader, raw: Any) -> Guidance:
     g = r.table(
         raw,
         "guidance",
@@ -346,7 +361,7 @@ def _guidance(r: _Reader, raw: Any) -> Guidance:
     )
 
 
-def _handout(r: _Reader, raw: Any) -> Handout:
+def _handout(r: PackReader, raw: Any) -> Handout:
     h = r.table(raw, "handout", {"title": str, "intro": str, "sections": list})
     sections = []
     for i, raw_section in enumerate(h["sections"]):
@@ -360,11 +375,8 @@ def _handout(r: _Reader, raw: Any) -> Handout:
 
 def parse_protocol(text: str, source: str) -> Protocol:
     """Validate the TOML text of a pack; `source` names it in error messages."""
-    r = _Reader(source)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise r.fail("", f"invalid TOML: {exc}") from None
+    r = PackReader(source)
+    data = r.toml(text)
     top = r.table(
         data,
         "",
@@ -414,11 +426,15 @@ def load_protocol(path: Path | None = None) -> Protocol:
     """Load a pack from `path`, or the shipped Table 1 pack when `path` is None."""
     if path is None:
         return builtin_protocol()
+    return parse_protocol(read_pack(path), str(path))
+
+
+def read_pack(path: Path) -> str:
+    """The text of a pack file (protocol or case); an unreadable file is a one-line PackError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(str(path), "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    return parse_protocol(text, str(path))
 
 
 @cache

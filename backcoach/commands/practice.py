@@ -1,0 +1,135 @@
+"""`backcoach practice …`: simulated patients for students, and reports of their attempts for a teacher."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from backcoach.commands import command_group, print_json, state, stdout_console
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from backcoach.practice.session import PracticeSession
+
+app = command_group("Practise consultations with simulated patients.")
+
+# The UI entry points practice mode calls: `run_practice(session: PracticeSession) -> int | None`.
+RUNNERS = {False: ("backcoach.tui", "the full-screen app"), True: ("backcoach.plain", "plain mode")}
+
+
+@app.command("list")
+def list_cases(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the shipped practice cases."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from backcoach.practice.cases import shipped_cases
+
+    cases = shipped_cases(state(ctx).protocol())
+    if as_json:
+        keys = ("id", "title", "tests", "follow_up", "pass_share")
+        print_json([{k: getattr(c, k) for k in keys} for c in cases])
+        return
+    table = Table(title=f"{len(cases)} practice case(s)", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("case", ratio=1)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("what it tests", ratio=2)
+    for c in cases:
+        table.add_row(Text(c.id), Text(c.title), "follow-up" if c.follow_up else "first visit", Text(c.tests))
+    stdout_console().print(table)
+
+
+@app.command("check")
+def check(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The case pack (TOML) to check.")]) -> None:
+    """Check a case pack against the protocol: exit 0 when valid, 1 with the problem when not."""
+    from backcoach.practice.cases import load_case
+
+    case = load_case(file, state(ctx).protocol())
+    critical = sum(i.critical for i in case.rubric)
+    typer.echo(f"{file}: valid ({len(case.responses)} responses, {len(case.rubric)} rubric items, {critical} critical)")
+
+
+def _runner(plain: bool) -> Callable[[PracticeSession], int | None]:
+    """The UI's `run_practice`, or one clear error line when that UI does not offer practice mode (yet)."""
+    import importlib
+
+    from backcoach.errors import BackcoachError
+
+    module_name, what = RUNNERS[plain]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        module = None
+    run = getattr(module, "run_practice", None)
+    if not callable(run):
+        raise BackcoachError(f"practice mode is not available in {what} yet ({module_name}.run_practice is missing)")
+    return run
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    case_name: Annotated[str, typer.Argument(metavar="CASE", help="A case id (see `practice list`) or a case file.")],
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Line-by-line prompts instead of the full-screen app.")
+    ] = False,
+    student: Annotated[str, typer.Option("--student", help="Your name, shown to your teacher in reports.")] = "",
+) -> None:
+    """Start a new practice attempt with a simulated patient."""
+    from backcoach.practice.cases import find_case
+    from backcoach.practice.session import PracticeSession
+
+    st = state(ctx)
+    protocol = st.protocol()
+    case = find_case(case_name, protocol)
+    run_practice = _runner(plain)  # before the attempt is created: no empty attempt when the UI is missing
+    with PracticeSession.start(st.open_home(), protocol, case, student) as session:
+        code = run_practice(session)
+    raise typer.Exit(code or 0)
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", help="Write one file per attempt into this folder.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, md, html or json.")] = "text",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")] = False,
+) -> None:
+    """Feedback on every practice attempt, for a teacher (exit 1 when an attempt could not be reported)."""
+    from backcoach.errors import UsageError
+    from backcoach.practice.attempts import AttemptStore
+    from backcoach.practice.report import FORMATS, collect, gather, render, write_reports
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    st = state(ctx)
+    results = gather(AttemptStore(st.open_home()), st.protocol())
+    if out is not None:
+        tally = write_reports(results, out, fmt, force=force)
+    else:
+        tally = collect(results)
+        if fmt == "text" and sys.stdout.isatty():
+            from rich.rule import Rule
+
+            from backcoach.practice.feedback import feedback_view
+
+            console = stdout_console()
+            for i, feedback in enumerate(tally.reported):
+                console.print(Rule() if i else "", feedback_view(feedback))
+        elif tally.reported or fmt == "json":
+            sys.stdout.write(render(tally.reported, fmt))
+    for line in tally.failed:
+        print(f"backcoach: warning: {line}", file=sys.stderr)
+    print(tally.line(), file=sys.stderr)
+    if tally.failed:
+        raise typer.Exit(1)

@@ -1,0 +1,186 @@
+"""Practice attempts on disk, apart from real patients.
+
+An attempt is stored as a patient of its own crash-safe store, `Home(<home>/practice)` (locks, atomic writes and
+.bak come with it), so attempts never appear in `patient list` or clinical exports, which read <home>/patients:
+
+    <home>/practice/patients/<attempt id>.json   the simulated patient: the case's earlier sessions + the practice one
+    <home>/practice/meta/<attempt id>.json       practice metadata (below), written atomically (0600)
+
+The metadata file holds what a patient file has no place for: the case id, the student, the practice session's id,
+every How bullet asked (with the time), the seconds spent per phase, and when the attempt was finished. It is
+written only by the process that holds the attempt's patient lock (a PracticeSession), so it has one writer too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from backcoach.errors import BackcoachError
+from backcoach.locations import ensure_private_dir
+from backcoach.model import PatientRecord, Session, new_id, now
+from backcoach.practice.cases import Case
+from backcoach.practice.scoring import Attempt, Feedback, score
+from backcoach.protocol import Protocol
+from backcoach.store import DamagedFile, Home
+from backcoach.store.atomic import atomic_write, dump_json, read_json
+from backcoach.textclean import clean_text
+
+META_FORMAT = "backcoach.practice/1"
+EARLIER_SESSION_MINUTES = 40
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+@dataclass
+class AttemptMeta:
+    id: str
+    case_id: str
+    session_id: str
+    student: str = ""
+    created: datetime = field(default_factory=now)
+    asked: list[dict[str, Any]] = field(default_factory=list)  # {"component", "how", "at"}, in asking order
+    phase_seconds: dict[str, float] = field(default_factory=dict)
+    finished: datetime | None = None
+    case_file: str = ""  # the case pack's path when it is not a shipped case (so reports can find it)
+
+    def labels(self) -> dict[str, str]:
+        """What feedback shows about the attempt itself."""
+        return {"attempt_id": self.id, "student": self.student, "finished": _iso(self.finished)}
+
+    @property
+    def asked_pairs(self) -> frozenset[tuple[str, int]]:
+        return frozenset((a["component"], a["how"]) for a in self.asked)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": META_FORMAT,
+            "id": self.id,
+            "case_id": self.case_id,
+            "session_id": self.session_id,
+            "student": self.student,
+            "created": _iso(self.created),
+            "asked": self.asked,
+            "phase_seconds": self.phase_seconds,
+            "case_file": self.case_file,
+            "finished": _iso(self.finished) or None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AttemptMeta:
+        if d.get("format") != META_FORMAT:
+            raise ValueError("unknown format")
+        return cls(
+            id=d["id"],
+            case_id=d["case_id"],
+            session_id=d["session_id"],
+            student=d.get("student", ""),
+            created=datetime.fromisoformat(d["created"]),
+            asked=[{"component": str(a["component"]), "how": int(a["how"]), "at": a["at"]} for a in d["asked"]],
+            phase_seconds={str(k): float(v) for k, v in d["phase_seconds"].items()},
+            finished=datetime.fromisoformat(d["finished"]) if d.get("finished") else None,
+            case_file=str(d.get("case_file") or ""),
+        )
+
+
+@dataclass
+class StoredAttempt:
+    """An attempt read back for a report: its metadata and the simulated patient's record."""
+
+    meta: AttemptMeta
+    record: PatientRecord
+
+    @property
+    def session(self) -> Session:
+        return self.record.session(self.meta.session_id)
+
+    def feedback(self, case: Case, protocol: Protocol) -> Feedback:
+        attempt = Attempt.of(protocol, self.record, self.session, self.meta.asked_pairs)
+        return score(case, protocol, attempt, self.meta.phase_seconds, **self.meta.labels())
+
+
+class AttemptStore:
+    def __init__(self, home: Home):
+        self.outer_root = home.root
+        self.root = home.practice_dir
+        self.home = Home(self.root)  # the attempts' own patient store
+        self.meta_dir = self.root / "meta"
+
+    def meta_path(self, attempt_id: str) -> Path:
+        self.home.patient_path(attempt_id)  # refuses an id that could name a path elsewhere
+        return self.meta_dir / f"{attempt_id}.json"
+
+    def create(self, protocol: Protocol, case: Case, student: str = "") -> AttemptMeta:
+        """A new attempt: the simulated patient, the case's earlier sessions, and an open practice session."""
+        ensure_private_dir(self.outer_root)  # the data folder itself is private too, not only practice/
+        patient = self.home.add_patient(
+            case.patient.name,
+            patient_id=f"{case.id}-{new_id(6)}",
+            born=now().year - case.patient.age,
+        )
+        with self.home.open(patient.id) as writer:
+            started = now()
+            for earlier in case.earlier_sessions:
+                session = writer.record.new_session(protocol)
+                for a in earlier.answers:
+                    session.answers.setdefault(a.component, {})[a.field] = a.value
+                session.started = started - timedelta(days=earlier.days_ago)
+                session.complete()
+                session.ended = session.updated = session.started + timedelta(minutes=EARLIER_SESSION_MINUTES)
+                writer.save_session(session)
+            practice = writer.start_session(protocol)
+            meta = AttemptMeta(
+                patient.id,
+                case.id,
+                practice.id,
+                student=clean_text(student, field="student").strip(),
+                case_file=case.file,
+            )
+            self.write_meta(meta)
+        return meta
+
+    def write_meta(self, meta: AttemptMeta) -> None:
+        ensure_private_dir(self.meta_dir)
+        atomic_write(self.meta_path(meta.id), dump_json(meta.to_dict()))
+
+    def read_meta(self, attempt_id: str) -> AttemptMeta:
+        path = self.meta_path(attempt_id)
+        try:
+            data = read_json(path)
+        except FileNotFoundError:
+            raise DamagedFile(path, "missing") from None
+        try:
+            meta = AttemptMeta.from_dict(data)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise DamagedFile(path, "not a backcoach practice file") from None
+        if meta.id != attempt_id:
+            raise DamagedFile(path, f"holds attempt {meta.id!r}, not {attempt_id!r}")
+        return meta
+
+    def ids(self) -> list[str]:
+        return self.home.patient_ids()
+
+    def load(self, attempt_id: str) -> StoredAttempt:
+        """One attempt, read-only; a damaged patient or metadata file raises DamagedFile."""
+        record = self.home.load(attempt_id)
+        meta = self.read_meta(attempt_id)
+        try:
+            record.session(meta.session_id)
+        except BackcoachError:
+            raise DamagedFile(
+                self.meta_path(attempt_id), f"names session {meta.session_id!r}, not in the attempt"
+            ) from None
+        return StoredAttempt(meta, record)
+
+    def attempts(self) -> Iterator[tuple[str, StoredAttempt | DamagedFile]]:
+        """Every attempt, or the error for one that cannot be read: one damaged attempt never stops a batch."""
+        for attempt_id in self.ids():
+            try:
+                yield attempt_id, self.load(attempt_id)
+            except DamagedFile as exc:
+                yield attempt_id, exc

@@ -1,0 +1,142 @@
+"""Scoring: how rubric items are detected, the OSCE-style result, coverage and the Why behind misses."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import timedelta
+
+import pytest
+from practice_helpers import GOOD_GOAL, perfect_answers
+
+from backcoach.model import Patient, PatientRecord, Session, goal_states
+from backcoach.practice.cases import find_case, shipped_cases
+from backcoach.practice.scoring import Attempt, score
+from backcoach.protocol import builtin_protocol
+
+CASE_IDS = [c.id for c in shipped_cases(builtin_protocol())]
+
+
+def record_for(case, protocol) -> tuple[PatientRecord, Session]:
+    """The simulated patient's record: the case's earlier sessions, then an open practice session."""
+    record = PatientRecord(Patient(id="p1", name="Sim"))
+    for earlier in case.earlier_sessions:
+        s = record.new_session(protocol)
+        for a in earlier.answers:
+            s.set_answer(protocol, a.component, a.field, a.value)
+        s.started -= timedelta(days=earlier.days_ago)
+        s.complete()
+    return record, record.new_session(protocol)
+
+
+def attempt_with(case, protocol, answers=None, asked=()) -> Attempt:
+    record, session = record_for(case, protocol)
+    for (component_id, field_id), value in (answers or {}).items():
+        session.set_answer(protocol, component_id, field_id, value)
+    return Attempt.of(protocol, record, session, frozenset(asked))
+
+
+def perfect(case, protocol) -> tuple[dict, set]:
+    record, session = record_for(case, protocol)
+    earlier = [g for g in goal_states(record, protocol, upto=session) if g.active]
+    return perfect_answers(case, protocol, earlier)
+
+
+@pytest.mark.parametrize("case_id", CASE_IDS)
+def test_perfect_attempt_passes_and_empty_attempt_fails(case_id, protocol):
+    case = find_case(case_id, protocol)
+    answers, asked = perfect(case, protocol)
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    assert [i.id for i in feedback.missed] == []
+    assert feedback.passed and feedback.share == 1.0
+    empty = score(case, protocol, attempt_with(case, protocol))
+    assert not empty.passed
+    assert empty.critical_missed
+
+
+def test_missed_critical_item_fails_whatever_the_share(protocol):
+    case = find_case("acute_fear", protocol)
+    answers, asked = perfect(case, protocol)
+    answers[("delivery.successful_experiences", "feared_activities")] = None  # critical 'fears_rated'
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    assert feedback.share == 1.0
+    assert [i.id for i in feedback.critical_missed] == ["fears_rated"]
+    assert not feedback.passed
+
+
+def test_pass_share_threshold_on_the_non_critical_items(protocol):
+    case = find_case("acute_fear", protocol)  # pass_share 0.6
+    answers, asked = perfect(case, protocol)
+    others = [i for i in case.rubric if not i.critical and i.check == "asked"]
+    n_other = sum(not i.critical for i in case.rubric)
+    allowed_misses = n_other - math.ceil(case.pass_share * n_other)  # miss these and the share is just enough
+    keep = set(asked) - {(i.component, i.how) for i in others[:allowed_misses]}
+    at = score(case, protocol, attempt_with(case, protocol, answers, keep))
+    assert at.other_hit == n_other - allowed_misses and at.passed
+    keep -= {(others[allowed_misses].component, others[allowed_misses].how)}
+    below = score(case, protocol, attempt_with(case, protocol, answers, keep))
+    assert below.share < case.pass_share and not below.passed
+
+
+def test_pain_goal_is_caught_and_why_is_the_pain_goal_bullet(protocol):
+    case = find_case("desk_worker_pain_goals", protocol)
+    answers, asked = perfect(case, protocol)
+    answers[("planning.goals", "goals")] = [dict(GOOD_GOAL), {"text": "Be pain-free at work by the end of the month"}]
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    item = next(i for i in feedback.missed if i.id == "no_pain_goals")
+    assert item.critical and "pain-free" in item.detail
+    assert item.why == ("To reduce focus on pain-goals.",)
+    assert feedback.missed[0] is item  # critical misses come first
+
+
+def test_missed_item_without_why_indexes_carries_every_why_bullet(protocol):
+    case = find_case("acute_fear", protocol)
+    feedback = score(case, protocol, attempt_with(case, protocol))
+    item = next(i for i in feedback.missed if i.id == "movement_explored")
+    assert item.why == protocol.component("delivery.problem_solving").why
+
+
+def test_cauda_equina_coaching_fails_even_when_flags_are_found(protocol):
+    case = find_case("red_flags_cauda_equina", protocol)
+    answers, asked = perfect(case, protocol)
+    answers[("planning.goals", "goals")] = [dict(GOOD_GOAL)]
+    answers[("planning.shared_decision", "options_discussed")] = ["exercise", "referral"]
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    assert [i.id for i in feedback.critical_missed] == ["no_coaching_goals"]
+    exercise = next(i for i in feedback.missed if i.id == "no_exercise_plan")
+    assert "exercise" in exercise.detail
+    assert not feedback.passed
+
+
+def test_review_of_only_one_earlier_goal_is_missed_with_the_other_named(protocol):
+    case = find_case("follow_up_partly", protocol)
+    answers = {
+        ("evaluation.goal_review", "review"): [{"goal_id": "walk_sister", "attainment": "partly", "decision": "keep"}]
+    }
+    feedback = score(case, protocol, attempt_with(case, protocol, answers))
+    item = next(i for i in feedback.items if i.id == "goals_reviewed")
+    assert not item.hit and "vegetable garden" in item.detail
+
+
+def test_partial_coverage_is_counted_per_component(protocol):
+    case = find_case("acute_fear", protocol)
+    answers = {
+        ("planning.goals", "values"): "Football with my son",
+        ("delivery.sense_making", "key_messages"): ["hurt_not_harm"],
+        ("evaluation.action_plan", "flare_up_plan"): "Keep moving",
+    }
+    asked = {("planning.readiness", 0), ("planning.readiness", 2), ("delivery.sense_making", 0)}
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    covered = {c.id for c in feedback.coverage if c.covered}
+    assert covered == {"planning.goals", "delivery.sense_making", "evaluation.action_plan"}
+    assert feedback.covered == 3 and len(feedback.coverage) == 10
+    readiness = next(c for c in feedback.coverage if c.id == "planning.readiness")
+    assert (readiness.covered, readiness.asked, readiness.how_total) == (False, 2, 3)
+
+
+def test_phase_times_and_json_shape(protocol):
+    case = find_case("acute_fear", protocol)
+    feedback = score(case, protocol, attempt_with(case, protocol), {"planning": 61.26, "evaluation": 5})
+    assert [(p.id, p.seconds) for p in feedback.phases] == [("planning", 61.3), ("delivery", 0.0), ("evaluation", 5)]
+    data = json.loads(json.dumps(feedback.to_dict()))
+    assert data["passed"] is False and data["critical_missed"] == [i.id for i in feedback.critical_missed]

@@ -1,0 +1,240 @@
+"""A scripted practice attempt end to end on a real home (no UI), and the CLI around attempts."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+
+import pytest
+from practice_helpers import perfect_answers
+
+from backcoach.cli import main
+from backcoach.errors import BackcoachError, UsageError
+from backcoach.practice.attempts import AttemptStore
+from backcoach.practice.cases import find_case
+from backcoach.practice.report import render
+from backcoach.practice.session import PracticeSession
+
+HOSTILE = "[bold]x[/] [@click=app.quit] [link=javascript:x] <script>alert(1)</script>"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["backcoach", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def play_perfectly(session: PracticeSession, clock: Clock) -> None:
+    """Ask every bullet the rubric wants, answer every field it checks, spending a minute per phase."""
+    earlier = session.consultation.earlier_goals()
+    answers, asked = perfect_answers(session.case, session.protocol, earlier)
+    for component_id, how in sorted(
+        asked, key=lambda a: session.protocol.components.index(session.protocol.component(a[0]))
+    ):
+        assert session.ask(component_id, how) == session.case.response(component_id, how)
+        clock.now += 20
+    for (component_id, field_id), value in answers.items():
+        session.focus(component_id)
+        session.consultation.set(component_id, field_id, value)
+
+
+def test_follow_up_attempt_end_to_end(home, protocol):
+    clock = Clock()
+    case = find_case("follow_up_flare", protocol)
+    session = PracticeSession.start(home, protocol, case, student="Sam", clock=clock)
+    try:
+        assert session.opening == case.patient.opening
+        assert {g.id for g in session.consultation.earlier_goals()} == {"swim", "park"}
+        assert (
+            session.consultation.previous_answer("evaluation.action_plan", "flare_up_plan")
+            == "Rest for a day or two, then see."
+        )
+        with pytest.raises(UsageError, match="no How bullet 3"):
+            session.ask("evaluation.action_plan", 3)
+        with pytest.raises(UsageError, match="no component 'planning.nope'"):
+            session.ask("planning.nope", 0)
+        response = session.ask("evaluation.action_plan", 2)
+        assert "A&E" in response and session.was_asked("evaluation.action_plan", 2)
+        clock.now += 90
+        play_perfectly(session, clock)
+        feedback = session.finish()
+    finally:
+        session.close()
+    assert feedback.passed and not feedback.missed
+    assert feedback.student == "Sam" and feedback.finished
+    assert sum(p.seconds for p in feedback.phases) == pytest.approx(clock.now - 1000.0)
+    # on disk: a real patient record in the practice store, with the earlier session and the completed one
+    stored = AttemptStore(home).load(session.attempt_id)
+    assert [s.kind for s in stored.record.sessions] == ["initial", "follow-up"]
+    assert stored.session.status == "complete"
+    assert ("evaluation.action_plan", 2) in stored.meta.asked_pairs
+    assert stored.meta.phase_seconds == {p.id: p.seconds for p in feedback.phases if p.seconds}
+    assert stored.feedback(case, protocol).passed
+    meta_file = home.practice_dir / "meta" / f"{session.attempt_id}.json"
+    assert stat.S_IMODE(meta_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
+    # a finished attempt cannot be reopened
+    with pytest.raises(UsageError, match="is finished"):
+        PracticeSession(home, protocol, case, session.attempt_id)
+    with pytest.raises(BackcoachError, match="is for case 'follow_up_flare'"):
+        PracticeSession(home, protocol, find_case("acute_fear", protocol), session.attempt_id)
+    with AttemptStore(home).home.open(session.attempt_id):  # neither refusal kept the attempt locked
+        pass
+
+
+def test_unfinished_attempt_keeps_its_timers_and_asked_bullets(home, protocol):
+    clock = Clock()
+    case = find_case("acute_fear", protocol)
+    with PracticeSession.start(home, protocol, case, clock=clock) as session:
+        session.focus("planning.goals")
+        clock.now += 30
+        session.ask("delivery.sense_making", 0)
+        clock.now += 45
+    stored = AttemptStore(home).load(session.attempt_id)
+    assert stored.meta.phase_seconds == {"planning": 30.0, "delivery": 45.0}
+    assert stored.meta.finished is None
+    with PracticeSession(home, protocol, case, session.attempt_id, clock=clock) as again:  # resumable
+        assert again.was_asked("delivery.sense_making", 0)
+        assert not again.feedback().finished
+
+
+def test_attempts_never_appear_in_patient_lists(home, protocol, monkeypatch, capsys):
+    home.add_patient("Real Patient", patient_id="real1")
+    with PracticeSession.start(home, protocol, find_case("passive_treatment", protocol)):
+        pass
+    assert [e.id for e in home.index()] == ["real1"]
+    assert [pid for pid, _ in home.records()] == ["real1"]
+    code, out, _ = run_cli(monkeypatch, capsys, "--home", str(home.root), "patient", "list", "--json")
+    assert code == 0 and [p["id"] for p in json.loads(out)] == ["real1"]
+
+
+def test_hostile_student_name_is_shown_literally_in_every_format(home, protocol):
+    case = find_case("acute_fear", protocol)
+    with PracticeSession.start(home, protocol, case, student=HOSTILE + "\x1b[2J") as session:
+        feedback = session.finish()
+    text = render([feedback], "text")
+    assert "[bold]x[/]" in text and "\x1b" not in text
+    html = render([feedback], "html")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    md = render([feedback], "md")
+    assert "<script>" not in md and r"\[bold\]x\[/\]" in md
+    assert json.loads(render([feedback], "json"))["attempts"][0]["student"] == HOSTILE + "[2J"
+
+
+def test_run_without_the_ui_is_one_clear_line_and_creates_no_attempt(home, monkeypatch, capsys):
+    for extra in ([], ["--plain"]):
+        code, _, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "run", "acute_fear", *extra)
+        if code == 0:  # the UI exists on this branch: nothing to check here
+            continue
+        assert code == 1 and err.count("\n") == 1 and "run_practice is missing" in err
+    assert AttemptStore(home).ids() == []
+
+
+def test_report_batch_with_a_damaged_attempt(home, protocol, monkeypatch, capsys, tmp_path):
+    ids = []
+    for case_id in ("acute_fear", "follow_up_partly", "passive_treatment"):
+        with PracticeSession.start(home, protocol, find_case(case_id, protocol)) as session:
+            ids.append(session.attempt_id)
+            session.finish()
+    (home.practice_dir / "patients" / f"{ids[1]}.json").write_text("{broken")
+    out = tmp_path / "reports"
+    code, _, err = run_cli(
+        monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--out", str(out), "--format", "html"
+    )
+    assert code == 1
+    assert f"attempt {ids[1]}" in err and "damaged" in err
+    assert err.strip().splitlines()[-1] == "2 attempt(s) reported, 1 failed"
+    files = sorted(p.name for p in out.iterdir())
+    assert files == sorted(f"{i}.html" for i in (ids[0], ids[2]))
+    assert all(stat.S_IMODE((out / f).stat().st_mode) == 0o600 for f in files)
+    os.utime(out / files[0], (0, 0))
+    code, _, err = run_cli(
+        monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--out", str(out), "--format", "html"
+    )
+    assert code == 1 and "exists (use --force" in err  # never silently overwritten
+    assert (out / files[0]).stat().st_mtime == 0
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "--home",
+        str(home.root),
+        "practice",
+        "report",
+        "--out",
+        str(out),
+        "--format",
+        "html",
+        "--force",
+    )
+    assert code == 1 and (out / files[0]).stat().st_mtime > 0  # rewritten; the damaged one still tallied
+
+
+def test_report_to_stdout_as_json(home, protocol, monkeypatch, capsys):
+    with PracticeSession.start(home, protocol, find_case("older_low_health_literacy", protocol), student="Kim") as s:
+        s.ask("evaluation.understanding", 0)
+    code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "json")
+    assert code == 0 and err.strip() == "1 attempt(s) reported, 0 failed"
+    (attempt,) = json.loads(out)["attempts"]
+    assert attempt["student"] == "Kim" and attempt["finished"] == ""
+    teach_back = next(i for i in attempt["items"] if i["id"] == "teach_back")
+    assert teach_back["hit"] is True and teach_back["critical"] is True
+
+
+def test_cli_list_and_check(monkeypatch, capsys, tmp_path):
+    code, out, _ = run_cli(monkeypatch, capsys, "practice", "list", "--json")
+    assert code == 0 and len(json.loads(out)) >= 8
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "x"\n')
+    code, _, err = run_cli(monkeypatch, capsys, "practice", "check", str(broken))
+    assert code == 1 and err == f"backcoach: {broken}: title: missing\n"
+    code, _, _ = run_cli(monkeypatch, capsys, "practice", "report", "--format", "pdf")
+    assert code == 2
+
+
+def test_practice_commands_load_nothing_heavy_at_startup():
+    import subprocess
+
+    code = (
+        "import sys, backcoach.cli; print([m for m in ('backcoach.practice', 'textual', 'tinydb') if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_run_hands_the_open_session_to_the_ui(home, protocol, monkeypatch, capsys):
+    """The contract with the UIs: `run_practice(session: PracticeSession) -> int | None`, session already open."""
+    import types
+
+    seen = []
+
+    def run_practice(session: PracticeSession) -> int:
+        seen.append(session.attempt_id)
+        session.ask("planning.goals", 0)
+        session.consultation.set("planning.goals", "values", "Football with my son")
+        assert not session.finish().passed
+        return 0
+
+    monkeypatch.setitem(sys.modules, "backcoach.plain", types.SimpleNamespace(run_practice=run_practice))
+    code, _, err = run_cli(
+        monkeypatch, capsys, "--home", str(home.root), "practice", "run", "acute_fear", "--plain", "--student", "Ana"
+    )
+    assert (code, err) == (0, "")
+    stored = AttemptStore(home).load(seen[0])
+    assert stored.meta.student == "Ana" and stored.meta.finished and stored.session.status == "complete"
+    with AttemptStore(home).home.open(seen[0]):  # the attempt's lock was released (PatientLocked otherwise)
+        pass
