@@ -1,0 +1,37 @@
+"""Plain mode (`backcoach consult ID --plain`): the consultation as line-by-line prompts.
+
+For terminals where a full-screen app works badly (old consoles, slow links, screen readers). Same pack, store and
+session model as the TUI, driven through `backcoach.consultation.Consultation`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from backcoach.errors import BackcoachError
+from backcoach.protocol import Protocol
+from backcoach.store import Home
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def run_consultation(home: Home, protocol: Protocol, patient_id: str) -> int:
+    """Run a plain consultation on this terminal; returns the exit code (0 done, 130 interrupted)."""
+    if not sys.stdin.isatty():
+        raise BackcoachError(
+            "--plain needs an interactive terminal; for scripting use `backcoach export` and `backcoach import`"
+        )
+    from backcoach.plain.show import plain_console
+
+    return run(home, protocol, patient_id, plain_console())
+
+
+def run(home: Home, protocol: Protocol, patient_id: str, console: Console) -> int:
+    """The consultation on whatever terminal prompt_toolkit's current app session uses (tests use a pipe)."""
+    from backcoach.consultation import Consultation
+    from backcoach.plain.flow import PlainConsultation
+
+    with Consultation(home, protocol, patient_id) as consultation:
+        return PlainConsultation(consultation, console).run()

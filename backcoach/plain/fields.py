@@ -1,0 +1,221 @@
+"""One prompt (or small loop of prompts) per field type, each answer saved the moment it is given.
+
+Values are built in the shapes `model.normalise_answer` documents, so a session answered here is the same session
+the TUI would store. Every label, prompt and hint comes from the protocol pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from questionary import Choice
+from rich.console import Console
+from rich.text import Text
+
+from backcoach.consultation import Consultation
+from backcoach.model import GoalState, new_id
+from backcoach.plain import prompts
+from backcoach.plain.prompts import SKIP
+from backcoach.plain.show import goal_lines
+from backcoach.protocol import Component, Field
+
+Goal = dict[str, Any]
+
+
+class FieldPrompts:
+    """Asks the fields of a component through a Consultation."""
+
+    def __init__(self, consultation: Consultation, console: Console):
+        self.c = consultation
+        self.protocol = consultation.protocol
+        self.console = console
+
+    def ask(self, comp: Component, spec: Field) -> None:
+        self.console.print()
+        if spec.help:
+            self.console.print(Text(spec.help, style="italic"))
+        getattr(self, f"_ask_{spec.type}")(comp, spec)
+
+    # --- storing --------------------------------------------------------------------------------------------
+    def _current(self, comp: Component, spec: Field) -> Any:
+        return self.c.session.answer(comp.id, spec.id)
+
+    def _save(self, comp: Component, spec: Field, value: Any) -> None:
+        """Save now (only when something changed): an empty value removes the answer, never stores a blank."""
+        if value != self._current(comp, spec):
+            self.c.set(comp.id, spec.id, value)
+
+    def _save_item(self, comp: Component, spec: Field, item: dict[str, Any], key: str = "id") -> None:
+        """Replace (or append) one entry of a list answer, matched by `key`, and save the list."""
+        items = list(self._current(comp, spec) or [])
+        at = next((i for i, old in enumerate(items) if old[key] == item[key]), None)
+        if at is None:
+            items.append(item)
+        else:
+            items[at] = item
+        self._save(comp, spec, items)
+
+    def _remove_item(self, comp: Component, spec: Field, item_id: str) -> None:
+        self._save(comp, spec, [i for i in self._current(comp, spec) or [] if i["id"] != item_id])
+
+    def _confirm_remove(self, what: str) -> bool:
+        no, yes = Choice("No, keep it", False), Choice(f"Yes, remove {what}", True)
+        return prompts.select(f"Remove {what}?", [no, yes], default=False)
+
+    # --- simple types ---------------------------------------------------------------------------------------
+    def _ask_text(self, comp: Component, spec: Field) -> None:
+        keep = lambda draft: self._save(comp, spec, draft)  # noqa: E731 - typed text survives Ctrl-C
+        self._save(comp, spec, prompts.text(spec.label, self._current(comp, spec) or "", keep=keep))
+
+    def _ask_choice(self, comp: Component, spec: Field) -> None:
+        choices = [Choice(o.label, o.id) for o in self.protocol.options(spec)] + [Choice("(skip)", SKIP)]
+        picked = prompts.select(spec.label, choices, default=self._current(comp, spec))
+        if picked != SKIP:
+            self._save(comp, spec, picked)
+
+    def _ask_multi(self, comp: Component, spec: Field) -> None:
+        given = self._current(comp, spec) or []
+        choices = [Choice(o.label, o.id, checked=o.id in given) for o in self.protocol.options(spec)]
+        self._save(comp, spec, prompts.checkbox(spec.label, choices))
+
+    def _number(self, spec: Field, message: str, given: int | None, before: str = "") -> int | None:
+        """A number on the field's scale, its ends named as the pack names them; None when skipped."""
+        ends = f"{spec.min} = {spec.min_label}, {spec.max} = {spec.max_label}" if spec.min_label else ""
+        hint = f"({before}{ends or f'{spec.min}–{spec.max}'}; Enter to skip)"
+        return prompts.number(message, spec.min, spec.max, given, instruction=hint)
+
+    def _ask_scale(self, comp: Component, spec: Field) -> None:
+        given = self._current(comp, spec)
+        picked = self._number(spec, spec.label, given)
+        if picked is not None or given is not None:
+            self._save(comp, spec, picked)
+
+    def _ask_stage(self, comp: Component, spec: Field) -> None:
+        stages = self.protocol.guidance.stages
+        for stage in stages:
+            self.console.print(Text(f"  {stage.label}: {stage.description}"))
+        choices = [Choice(s.label, s.id) for s in stages] + [Choice("(skip)", SKIP)]
+        picked = prompts.select(spec.label, choices, default=self._current(comp, spec))
+        if picked == SKIP:
+            return
+        self._save(comp, spec, picked)
+        stage = self.protocol.guidance.stage(picked)
+        self.console.print(Text(f"{stage.label}: ", style="bold") + Text(stage.address))
+
+    # --- goals ----------------------------------------------------------------------------------------------
+    def edit_goal(self, goal: Goal, title: str, store: Callable[[Goal], None]) -> None:
+        """The goal in the patient's words (with the pain-focus hint), then its SMART parts; `store` after each."""
+        goal = {"id": goal["id"], "text": goal.get("text", ""), "parts": dict(goal.get("parts") or {})}
+        pain = self.protocol.guidance.pain_focus
+        while True:
+            keep = lambda draft: store({**goal, "text": draft})  # noqa: E731
+            goal["text"] = prompts.text(title, goal["text"], keep=keep).strip()
+            if not goal["text"] and not goal["parts"]:
+                return
+            store(goal)
+            flagged = pain.flags(goal["text"])
+            if not flagged:
+                break
+            self.console.print(Text(f"{pain.hint} ({', '.join(flagged)})", style="italic"))
+            again = [Choice("Rephrase the goal", True), Choice("Keep it as it is", False)]
+            if not prompts.select(title, again, default=True):
+                break
+        for part in self.protocol.guidance.smart_parts:
+
+            def keep(draft: str, part_id: str = part.id) -> None:
+                store({**goal, "parts": {**goal["parts"], part_id: draft}})
+
+            answer = prompts.text(f"{part.label}: {part.prompt}", goal["parts"].get(part.id, ""), keep=keep).strip()
+            if answer != goal["parts"].get(part.id, ""):
+                goal["parts"][part.id] = answer
+                store(goal)
+
+    def _ask_goal_list(self, comp: Component, spec: Field) -> None:
+        store = lambda goal: self._save_item(comp, spec, goal)  # noqa: E731
+        while True:
+            goals = self._current(comp, spec) or []
+            for n, goal in enumerate(goals, 1):
+                self.console.print(Text(f"  Goal {n}: " + "\n    ".join(goal_lines(self.protocol, goal))))
+            choices = [Choice("Add a goal", "add")]
+            choices += [Choice(f"Edit goal {n}: {g['text']}", ("edit", g)) for n, g in enumerate(goals, 1)]
+            choices += [Choice(f"Remove goal {n}: {g['text']}", ("remove", g)) for n, g in enumerate(goals, 1)]
+            choices.append(Choice("Done with goals", "done"))
+            action = prompts.select(spec.label, choices, default="done" if goals else "add")
+            if action == "done":
+                return
+            if action == "add":
+                self.edit_goal({"id": new_id()}, f"Goal {len(goals) + 1}", store)
+                continue
+            verb, goal = action
+            n = goals.index(goal) + 1
+            if verb == "edit":
+                self.edit_goal(goal, f"Goal {n}", store)
+            elif self._confirm_remove(f"goal {n}"):
+                self._remove_item(comp, spec, goal["id"])
+
+    def _ask_goal_review(self, comp: Component, spec: Field) -> None:
+        earlier = self.c.earlier_goals()
+        if not earlier:
+            self.console.print(Text("No goals from earlier sessions to evaluate."))
+        for n, state in enumerate(earlier, 1):
+            self._review_goal(comp, spec, n, state)
+
+    def _review_goal(self, comp: Component, spec: Field, n: int, state: GoalState) -> None:
+        """Attainment (with the pack's question for it), then keep / adjust / close; adjusting edits the goal."""
+        self.console.print(Text(f"Goal {n}: " + "\n  ".join(goal_lines(self.protocol, state.goal)), style="bold"))
+        given = next((r for r in self._current(comp, spec) or [] if r["goal_id"] == state.id), None)
+        review = dict(given or {"goal_id": state.id, "attainment": None, "note": "", "decision": None})
+
+        def store(change: dict[str, Any]) -> None:
+            review.update(change)
+            self._save_item(comp, spec, dict(review), key="goal_id")
+
+        choices = [Choice(o.label, o.id) for o in spec.attainment] + [Choice("(skip this goal)", SKIP)]
+        attainment = prompts.select(f"Goal {n}", choices, default=review["attainment"])
+        if attainment == SKIP:
+            return
+        asked = next(o.prompt for o in spec.attainment if o.id == attainment)
+        store({"attainment": attainment, "note": review["note"] if asked else ""})
+        if asked:
+            note = prompts.text(asked, review["note"], keep=lambda draft: store({"note": draft}))
+            store({"note": note.strip()})
+        choices = [Choice(o.label, o.id) for o in spec.decisions]
+        store({"decision": prompts.select(f"Goal {n}", choices, default=review["decision"] or "keep")})
+        if review["decision"] == "adjust":
+            revised = review.get("revised") or state.goal
+            self.edit_goal(revised, f"Goal {n}", lambda goal: store({"revised": goal}))
+
+    # --- rated list -----------------------------------------------------------------------------------------
+    def _rerate(self, comp: Component, spec: Field) -> None:
+        """At a follow-up: the activities rated last time, each re-rated now (or left out)."""
+        for old in self.c.previous_answer(comp.id, spec.id) or []:
+            rating = self._number(spec, old["item"], None, before=f"last time {old['rating']}; ")
+            if rating is not None:
+                self._save_item(comp, spec, {**old, "rating": rating})
+
+    def _ask_rating_list(self, comp: Component, spec: Field) -> None:
+        if not self._current(comp, spec):
+            self._rerate(comp, spec)
+        while True:
+            items = self._current(comp, spec) or []
+            choices = [Choice(f"Add: {spec.item_label}", "add")]
+            choices += [Choice(f"Change: {i['item']} ({i['rating']})", ("edit", i)) for i in items]
+            choices += [Choice(f"Remove: {i['item']} ({i['rating']})", ("remove", i)) for i in items]
+            choices.append(Choice("Done", "done"))
+            action = prompts.select(spec.label, choices, default="done" if items else "add")
+            if action == "done":
+                return
+            if action == "add":
+                name = prompts.text(spec.item_label or spec.label).strip()
+                rating = self._number(spec, name, None) if name else None
+                if rating is not None:
+                    self._save_item(comp, spec, {"id": new_id(), "item": name, "rating": rating})
+                continue
+            verb, item = action
+            if verb == "edit":
+                rating = self._number(spec, item["item"], item["rating"])
+                if rating is not None:
+                    self._save_item(comp, spec, {**item, "rating": rating})
+            elif self._confirm_remove(item["item"]):
+                self._remove_item(comp, spec, item["id"])

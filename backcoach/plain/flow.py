@@ -1,0 +1,136 @@
+"""The consultation as a linear walk through the components, with skip / back / jump / finish between them."""
+
+from __future__ import annotations
+
+from questionary import Choice
+from rich.console import Console
+from rich.text import Text
+
+from backcoach.consultation import Consultation
+from backcoach.plain import prompts
+from backcoach.plain.fields import FieldPrompts
+from backcoach.plain.prompts import Interrupted
+from backcoach.plain.show import answer_block, print_bullets
+from backcoach.plain.summary import clinician_renderable
+from backcoach.protocol import Component
+
+INTERRUPTED = 130
+
+
+class PlainConsultation:
+    def __init__(self, consultation: Consultation, console: Console):
+        self.c = consultation
+        self.protocol = consultation.protocol
+        self.console = console
+        self.fields = FieldPrompts(consultation, console)
+        self.components = self.protocol.components
+
+    def run(self) -> int:
+        """Walk the components from where the session stands; 0 when finished, 130 when interrupted."""
+        try:
+            at: int | None = self.components.index(self.c.first_unanswered())
+            self._intro(at)
+            while at is not None and at < len(self.components):
+                at = self._visit(at)
+            return self._finish()
+        except Interrupted:
+            self._stopped()
+            return INTERRUPTED
+
+    # --- screens --------------------------------------------------------------------------------------------
+    def _intro(self, at: int) -> None:
+        patient, session = self.c.patient, self.c.session
+        self.console.print(Text(self.protocol.title, style="bold"))
+        self.console.print(Text(f"{patient.name} ({patient.id}): {session.kind} session, {session.started:%Y-%m-%d}"))
+        covered = session.covered(self.protocol)
+        if covered:
+            self.console.print(
+                f"Resuming: {len(covered)} of {len(self.components)} components have answers. "
+                f"Continuing at {self._name(self.components[at])}"
+            )
+        self.console.print("Every answer is saved as soon as you give it. Ctrl-C or Ctrl-D stops at any prompt.")
+
+    def _name(self, comp: Component) -> str:
+        return f"{comp.number}. {comp.title}"
+
+    def _status(self, comp: Component) -> str:
+        return self.c.session.component_status(self.protocol, comp.id)
+
+    def _show_component(self, comp: Component) -> None:
+        phase = self.protocol.phase_of(comp.id)
+        self.console.print()
+        self.console.print(Text(f"{phase.title}: {comp.number} of {len(self.components)}", style="bold underline"))
+        self.console.print(Text(self._name(comp), style="bold"))
+        self.console.print(Text("How?"))
+        print_bullets(self.console, comp.how)
+        given = self.c.session.answers.get(comp.id, {})
+        if given:
+            goals = {g.id: g.goal for g in self.c.earlier_goals()}
+            self.console.print(Text("Already noted:"))
+            for spec in comp.fields:
+                if spec.id in given:
+                    self.console.print(answer_block(self.protocol, spec, given[spec.id], goals))
+
+    def _visit(self, at: int) -> int | None:
+        """Show one component and act on the menu; the index to go to next, or None to finish."""
+        comp = self.components[at]
+        self._show_component(comp)
+        while True:
+            choices = [Choice("Answer" if self._status(comp) == "not started" else "Review and change", "answer")]
+            choices += [Choice("Why?", "why"), Choice("Skip to the next component", "skip")]
+            if at > 0:
+                choices.append(Choice("Back to the previous component", "back"))
+            choices += [Choice("Jump to a phase or component", "jump"), Choice("Finish the consultation", "finish")]
+            action = prompts.select(self._name(comp), choices, default="answer")
+            if action == "why":
+                self.console.print(Text("Why?"))
+                print_bullets(self.console, comp.why)
+                continue
+            if action == "answer":
+                for spec in comp.fields:
+                    self.fields.ask(comp, spec)
+                return at + 1
+            if action == "skip":
+                return at + 1
+            if action == "back":
+                return at - 1
+            if action == "jump":
+                return self._jump(at)
+            return None
+
+    def _jump(self, at: int) -> int:
+        """Pick a phase (its first component) or a component; phases and components have distinct ids."""
+        choices = []
+        for phase in self.protocol.phases:
+            choices.append(Choice(phase.title, phase.id))
+            choices += [Choice(f"   {self._name(c)} ({self._status(c)})", c.id) for c in phase.components]
+        picked = prompts.select("Go to", choices, default=self.components[at].id)
+        target = next((p.components[0].id for p in self.protocol.phases if p.id == picked), picked)
+        return self.components.index(self.protocol.component(target))
+
+    def _finish(self) -> int:
+        self.console.print()
+        complete = prompts.select(
+            "Finish",
+            [Choice("Complete the session", True), Choice("Keep it open to continue later", False)],
+            default=True,
+        )
+        if complete:
+            self.c.complete()
+        self.console.print()
+        self.console.print(clinician_renderable(self.c.record, self.c.session, self.protocol))
+        self.console.print()
+        pid, sid = self.c.patient.id, self.c.session.id
+        self.console.print(f"Patient handout: backcoach export {pid} --session {sid} --handout --format html --out .")
+        if not complete:
+            self._resume_hint()
+        return 0
+
+    def _resume_hint(self) -> None:
+        where = self._name(self.c.first_unanswered())
+        self.console.print(f"Resume with: backcoach consult {self.c.patient.id} --plain (it starts at {where})")
+
+    def _stopped(self) -> None:
+        self.console.print()
+        self.console.print("Stopped. Every answer given so far is saved.")
+        self._resume_hint()

@@ -1,0 +1,371 @@
+"""Plain mode driven through real prompts: keys go into a prompt_toolkit pipe, answers come out of the store.
+
+All keys are sent up front and the pipe is closed, so a script that is too short ends in EOF (exit 130) instead of
+waiting; every run also has a thread timeout as a second guard.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from backcoach.consultation import Consultation
+from backcoach.plain import run
+from backcoach.plain.show import plain_console
+
+ENTER, DOWN, SPACE, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b[B", " ", "\x03", "\x04", "\x15"
+HOSTILE = "[bold]x[/] [link=javascript:x]y[/link] <script>"
+
+
+def line(text: str) -> str:
+    return text + ENTER
+
+
+def pick(steps_down: int) -> str:
+    """Choose the entry `steps_down` below the pointer in a select."""
+    return DOWN * steps_down + ENTER
+
+
+def drive(home, protocol, patient_id: str, keys: str, timeout: float = 30) -> tuple[int, str]:
+    """Run a plain consultation on a pipe fed with `keys`; returns (exit code, what it printed)."""
+    out = io.StringIO()
+    result: dict[str, Any] = {}
+
+    def consult() -> None:
+        try:
+            with create_pipe_input() as pipe:
+                pipe.send_text(keys)
+                pipe.close()
+                with create_app_session(input=pipe, output=DummyOutput()):
+                    result["code"] = run(home, protocol, patient_id, plain_console(file=out, width=200))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=consult, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"plain consultation still waiting after {timeout}s:\n{out.getvalue()}"
+    if "error" in result:
+        raise result["error"]
+    return result["code"], out.getvalue()
+
+
+def stored(home, patient_id: str):
+    """The patient's sessions as read back from disk."""
+    return home.load(patient_id).sessions
+
+
+def without_ids(value: Any) -> Any:
+    """Answers with the generated goal/item ids left out, for comparison with an expected literal."""
+    if isinstance(value, dict):
+        return {k: without_ids(v) for k, v in value.items() if k != "id"}
+    if isinstance(value, list):
+        return [without_ids(v) for v in value]
+    return value
+
+
+def assert_no_blanks(answers: dict) -> None:
+    for comp, fields in answers.items():
+        assert fields, comp
+        for field_id, value in fields.items():
+            assert value not in (None, "", [], {}), f"{comp}.{field_id} holds {value!r}"
+
+
+@pytest.fixture
+def patient(home) -> str:
+    return home.add_patient("Ann Lee", patient_id="ann", born=1970).id
+
+
+# The keys of a full initial consultation, component by component (menu: Answer is the default).
+INITIAL = "".join(
+    [
+        ENTER,  # 1. goals
+        line("Walking with the grandchildren"),
+        ENTER,  # add a goal
+        line("I want less pain"),
+        ENTER,  # pain-focused: rephrase (the default)
+        CLEAR + line("Walk to the market"),
+        line("With my husband"),
+        line("3 times a week"),
+        ENTER,  # achievable: skipped
+        line("Independence"),
+        line("In 6 weeks"),
+        ENTER,  # done with goals
+        line("Wants to keep up with family"),
+        ENTER,  # 2. shared decision
+        SPACE + DOWN + SPACE + ENTER,
+        line("Prefers group exercise"),
+        line("Group exercise twice a week"),
+        ENTER,  # affirmed: yes
+        ENTER,  # 3. readiness
+        pick(1),  # contemplation
+        line("Physio nearby"),
+        line("Busy job"),
+        ENTER,  # maintenance: skipped
+        line("7"),
+        ENTER,  # 4. sense making
+        line(HOSTILE),
+        SPACE + ENTER,  # first key message
+        ENTER,
+        pick(2),  # 5. skip
+        ENTER,  # 6. successful experiences
+        ENTER,  # add an activity
+        line("Bending to lift"),
+        line("8"),
+        ENTER,  # done
+        line("Lifted a light box"),
+        ENTER,
+        ENTER,  # 7. tools
+        DOWN + SPACE + ENTER,  # breathing
+        line("Every evening"),
+        ENTER,  # 8. goal review: no earlier goals
+        ENTER,  # notes: skipped
+        pick(1),  # 9. why?
+        ENTER,
+        line("Discs slip out"),
+        ENTER,
+        ENTER,
+        ENTER,  # 10. action plan
+        line("Daily walk"),
+        line("Keep moving, shorter walks"),
+        line("If both legs go numb"),
+        SPACE + ENTER,  # first red flag
+        ENTER,  # finish: complete the session
+    ]
+)
+
+INITIAL_ANSWERS = {
+    "planning.goals": {
+        "values": "Walking with the grandchildren",
+        "goals": [
+            {
+                "text": "Walk to the market",
+                "parts": {
+                    "specific": "With my husband",
+                    "measurable": "3 times a week",
+                    "relevant": "Independence",
+                    "time_bound": "In 6 weeks",
+                },
+            }
+        ],
+        "motivation": "Wants to keep up with family",
+    },
+    "planning.shared_decision": {
+        "options_discussed": ["advice", "exercise"],
+        "preferences": "Prefers group exercise",
+        "decision": "Group exercise twice a week",
+        "affirmed": "yes",
+    },
+    "planning.readiness": {
+        "stage": "contemplation",
+        "resources": "Physio nearby",
+        "barriers": "Busy job",
+        "confidence": 7,
+    },
+    "delivery.sense_making": {"concerns": HOSTILE, "key_messages": ["strong_back"]},
+    "delivery.successful_experiences": {
+        "feared_activities": [{"item": "Bending to lift", "rating": 8}],
+        "exposure": "Lifted a light box",
+    },
+    "delivery.pain_emotion_tools": {"strategies": ["breathing"], "notes": "Every evening"},
+    "evaluation.understanding": {"beliefs": "Discs slip out"},
+    "evaluation.action_plan": {
+        "active_tools": "Daily walk",
+        "flare_up_plan": "Keep moving, shorter walks",
+        "seek_help": "If both legs go numb",
+        "red_flags_reviewed": ["bladder"],
+    },
+}
+
+
+def test_full_initial_consultation(home, protocol, patient):
+    code, printed = drive(home, protocol, patient, INITIAL)
+    assert code == 0, printed
+    (session,) = stored(home, patient)
+    assert session.status == "complete" and session.kind == "initial"
+    assert without_ids(session.answers) == INITIAL_ANSWERS
+    assert_no_blanks(session.answers)
+    guidance = protocol.guidance
+    assert guidance.pain_focus.hint in printed  # shown for "less pain"
+    assert guidance.stage("contemplation").address in printed  # shown after choosing the stage
+    assert protocol.component("evaluation.understanding").why[0] in printed
+    assert HOSTILE in printed  # the summary prints user text literally
+    assert f"backcoach export ann --session {session.id} --handout" in printed
+
+
+def test_plain_answers_are_the_values_the_tui_stores(home, protocol, patient):
+    """Setting the same answers straight through the Consultation (as the TUI does) gives the same session."""
+    drive(home, protocol, patient, INITIAL)
+    (plain,) = stored(home, patient)
+    twin = home.add_patient("Ann Lee", patient_id="twin").id
+    with Consultation(home, protocol, twin) as c:
+        for comp_id, fields in plain.answers.items():
+            for field_id, value in fields.items():
+                c.set(comp_id, field_id, value)
+    (direct,) = stored(home, twin)
+    assert direct.answers == plain.answers
+
+
+def _initial_session(home, protocol, patient_id: str) -> dict[str, str]:
+    """A completed first session with two goals and one feared activity; returns the goal ids."""
+    with Consultation(home, protocol, patient_id) as c:
+        goals = [
+            {"id": "g1", "text": "Walk to the market", "parts": {"measurable": "3 times a week"}},
+            {"id": "g2", "text": "Garden for an hour", "parts": {"time_bound": "By June"}},
+        ]
+        c.set("planning.goals", "goals", goals)
+        c.set(
+            "delivery.successful_experiences",
+            "feared_activities",
+            [{"id": "f1", "item": "Bending to lift", "rating": 8}],
+        )
+        c.complete()
+    return {"walk": "g1", "garden": "g2"}
+
+
+def test_follow_up_evaluates_earlier_goals_and_rerates_fears(home, protocol, patient):
+    _initial_session(home, protocol, patient)
+    review = protocol.component("evaluation.goal_review").field("review")
+    partly, not_at_all = review.attainment[1], review.attainment[2]
+    keys = "".join(
+        [
+            pick(3),  # jump (no "back" at the first component)
+            pick(6),  # 6. successful experiences
+            ENTER,
+            line("5"),  # re-rate "Bending to lift"
+            ENTER,  # done
+            ENTER,
+            ENTER,
+            pick(2),  # 7. skip
+            ENTER,  # 8. goal review
+            pick(1),  # goal 1: partly
+            line("Walked twice"),
+            ENTER,  # keep
+            pick(2),  # goal 2: not at all
+            line("Too busy at work"),
+            pick(1),  # adjust
+            CLEAR + line("Garden for 20 minutes"),
+            ENTER * 5,  # SMART parts as they were
+            line("Smaller garden goal"),
+            pick(5),  # 9. finish
+            ENTER,  # complete
+        ]
+    )
+    code, printed = drive(home, protocol, patient, keys)
+    assert code == 0, printed
+    first, follow_up = stored(home, patient)
+    assert follow_up.kind == "follow-up" and follow_up.status == "complete"
+    assert follow_up.answers == {
+        "delivery.successful_experiences": {
+            "feared_activities": [{"id": "f1", "item": "Bending to lift", "rating": 5}]
+        },
+        "evaluation.goal_review": {
+            "review": [
+                {"goal_id": "g1", "attainment": "partly", "note": "Walked twice", "decision": "keep", "revised": None},
+                {
+                    "goal_id": "g2",
+                    "attainment": "not_at_all",
+                    "note": "Too busy at work",
+                    "decision": "adjust",
+                    "revised": {"id": "g2", "text": "Garden for 20 minutes", "parts": {"time_bound": "By June"}},
+                },
+            ],
+            "notes": "Smaller garden goal",
+        },
+    }
+    assert partly.prompt in printed and not_at_all.prompt in printed
+    assert "Garden for 20 minutes" in printed  # the summary shows the revised goal
+
+
+def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, patient):
+    keys = "".join(
+        [
+            ENTER,
+            line("Walking with the grandchildren"),
+            ENTER,
+            line("Walk to the market"),
+            "With my husb" + CTRL_C,  # typed but not sent: kept as a draft
+        ]
+    )
+    code, printed = drive(home, protocol, patient, keys)
+    assert code == 130
+    assert "Resume with: backcoach consult ann --plain (it starts at 2. Make shared decisions" in printed
+    (session,) = stored(home, patient)
+    assert session.status == "open"
+    assert without_ids(session.answers) == {
+        "planning.goals": {
+            "values": "Walking with the grandchildren",
+            "goals": [{"text": "Walk to the market", "parts": {"specific": "With my husb"}}],
+        }
+    }
+
+
+@pytest.mark.parametrize("stop", [CTRL_C, CTRL_D])
+def test_interrupt_at_a_choice_saves_no_placeholder(home, protocol, patient, stop):
+    keys = ENTER + line("") + pick(1) + line("Family") + ENTER + ENTER + line("") + line("") + stop
+    code, _ = drive(home, protocol, patient, keys)
+    assert code == 130
+    (session,) = stored(home, patient)
+    assert session.answers == {"planning.goals": {"motivation": "Family"}}
+    assert_no_blanks(session.answers)
+
+
+def test_eof_on_the_input_stops_like_ctrl_d(home, protocol, patient):
+    code, printed = drive(home, protocol, patient, ENTER + line("Walking"))
+    assert code == 130
+    assert stored(home, patient)[0].answers == {"planning.goals": {"values": "Walking"}}
+
+
+def test_resume_starts_at_the_first_unanswered_component_and_shows_answers(home, protocol, patient):
+    with Consultation(home, protocol, patient) as c:
+        c.set("planning.goals", "values", "Walking with the grandchildren")
+    keys = "".join(
+        [
+            pick(3),  # at 2: back
+            pick(4),  # at 1: finish
+            pick(1),  # keep the session open
+        ]
+    )
+    code, printed = drive(home, protocol, patient, keys)
+    assert code == 0
+    assert "Continuing at 2. Make shared decisions about the plan." in printed
+    assert "Already noted:\n  What matters to the patient:\n    Walking with the grandchildren" in printed
+    (session,) = stored(home, patient)
+    assert session.status == "open"
+    assert session.answers == {"planning.goals": {"values": "Walking with the grandchildren"}}
+    assert "Resume with: backcoach consult ann --plain" in printed
+
+
+def test_resumed_answers_are_the_defaults(home, protocol, patient):
+    """Going through a component again and pressing Enter everywhere changes nothing."""
+    with Consultation(home, protocol, patient) as c:
+        c.set("planning.readiness", "stage", "action")
+        c.set("planning.readiness", "confidence", 4)
+        c.set("planning.shared_decision", "options_discussed", ["work"])
+        c.set("planning.shared_decision", "affirmed", "partly")
+        before = c.snapshot().answers
+    keys = pick(3) + pick(1) + ENTER * 5 + ENTER * 6 + CTRL_D  # jump to 2, go through 2 and 3 with Enter only
+    code, _ = drive(home, protocol, patient, keys)
+    assert code == 130
+    assert stored(home, patient)[0].answers == before
+
+
+def test_without_a_terminal_points_to_export_and_import(home, patient):
+    done = subprocess.run(
+        [sys.executable, "-m", "backcoach", "--home", str(home.root), "consult", "ann", "--plain"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "export" in done.stderr and "import" in done.stderr
