@@ -198,7 +198,7 @@ def test_full_initial_consultation(home, protocol, patient):
     assert guidance.stage("contemplation").address in printed  # shown after choosing the stage
     assert protocol.component("evaluation.understanding").why[0] in printed
     assert HOSTILE in printed  # the summary prints user text literally
-    assert f"backcoach export ann --session {session.id} --handout" in printed
+    assert f"  backcoach export ann --session {session.id} --handout --format html --out ." in printed
 
 
 def test_plain_answers_are_the_values_the_tui_stores(home, protocol, patient):
@@ -297,7 +297,9 @@ def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, 
     )
     code, printed = drive(home, protocol, patient, keys)
     assert code == 130
-    assert "Resume with: backcoach consult ann --plain (it starts at 2. Make shared decisions" in printed
+    assert (
+        "To continue (starts at 2. Make shared decisions about the plan.):\n  backcoach consult ann --plain" in printed
+    )
     (session,) = stored(home, patient)
     assert session.status == "open"
     assert without_ids(session.answers) == {
@@ -341,7 +343,9 @@ def test_resume_starts_at_the_first_unanswered_component_and_shows_answers(home,
     (session,) = stored(home, patient)
     assert session.status == "open"
     assert session.answers == {"planning.goals": {"values": "Walking with the grandchildren"}}
-    assert "Resume with: backcoach consult ann --plain" in printed
+    assert (
+        "To continue (starts at 2. Make shared decisions about the plan.):\n  backcoach consult ann --plain" in printed
+    )
 
 
 def test_resumed_answers_are_the_defaults(home, protocol, patient):

@@ -11,13 +11,12 @@ from typing import Any
 
 from questionary import Choice
 from rich.console import Console
-from rich.text import Text
 
 from backcoach.consultation import Consultation
 from backcoach.model import GoalState, new_id
 from backcoach.plain import prompts
 from backcoach.plain.prompts import SKIP
-from backcoach.plain.show import goal_lines
+from backcoach.plain.show import goal_lines, say
 from backcoach.protocol import Component, Field
 
 Goal = dict[str, Any]
@@ -34,7 +33,7 @@ class FieldPrompts:
     def ask(self, comp: Component, spec: Field) -> None:
         self.console.print()
         if spec.help:
-            self.console.print(Text(spec.help, style="italic"))
+            say(self.console, spec.help, style="italic")
         getattr(self, f"_ask_{spec.type}")(comp, spec)
 
     # --- storing --------------------------------------------------------------------------------------------
@@ -94,14 +93,14 @@ class FieldPrompts:
     def _ask_stage(self, comp: Component, spec: Field) -> None:
         stages = self.protocol.guidance.stages
         for stage in stages:
-            self.console.print(Text(f"  {stage.label}: {stage.description}"))
+            say(self.console, f"  {stage.label}: {stage.description}")
         choices = [Choice(s.label, s.id) for s in stages] + [Choice("(skip)", SKIP)]
         picked = prompts.select(spec.label, choices, default=self._current(comp, spec))
         if picked == SKIP:
             return
         self._save(comp, spec, picked)
         stage = self.protocol.guidance.stage(picked)
-        self.console.print(Text(f"{stage.label}: ", style="bold") + Text(stage.address))
+        say(self.console, f"{stage.label}: {stage.address}")
 
     # --- goals ----------------------------------------------------------------------------------------------
     def edit_goal(self, goal: Goal, title: str, store: Callable[[Goal], None]) -> None:
@@ -117,7 +116,7 @@ class FieldPrompts:
             flagged = pain.flags(goal["text"])
             if not flagged:
                 break
-            self.console.print(Text(f"{pain.hint} ({', '.join(flagged)})", style="italic"))
+            say(self.console, f"{pain.hint} ({', '.join(flagged)})", style="italic")
             again = [Choice("Rephrase the goal", True), Choice("Keep it as it is", False)]
             if not prompts.select(title, again, default=True):
                 break
@@ -136,7 +135,7 @@ class FieldPrompts:
         while True:
             goals = self._current(comp, spec) or []
             for n, goal in enumerate(goals, 1):
-                self.console.print(Text(f"  Goal {n}: " + "\n    ".join(goal_lines(self.protocol, goal))))
+                say(self.console, f"  Goal {n}: " + "\n    ".join(goal_lines(self.protocol, goal)))
             choices = [Choice("Add a goal", "add")]
             choices += [Choice(f"Edit goal {n}: {g['text']}", ("edit", g)) for n, g in enumerate(goals, 1)]
             choices += [Choice(f"Remove goal {n}: {g['text']}", ("remove", g)) for n, g in enumerate(goals, 1)]
@@ -157,13 +156,13 @@ class FieldPrompts:
     def _ask_goal_review(self, comp: Component, spec: Field) -> None:
         earlier = self.c.earlier_goals()
         if not earlier:
-            self.console.print(Text("No goals from earlier sessions to evaluate."))
+            say(self.console, "No goals from earlier sessions to evaluate.")
         for n, state in enumerate(earlier, 1):
             self._review_goal(comp, spec, n, state)
 
     def _review_goal(self, comp: Component, spec: Field, n: int, state: GoalState) -> None:
         """Attainment (with the pack's question for it), then keep / adjust / close; adjusting edits the goal."""
-        self.console.print(Text(f"Goal {n}: " + "\n  ".join(goal_lines(self.protocol, state.goal)), style="bold"))
+        say(self.console, f"Goal {n}: " + "\n  ".join(goal_lines(self.protocol, state.goal)), style="bold")
         given = next((r for r in self._current(comp, spec) or [] if r["goal_id"] == state.id), None)
         review = dict(given or {"goal_id": state.id, "attainment": None, "note": "", "decision": None})
 

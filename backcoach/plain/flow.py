@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from questionary import Choice
 from rich.console import Console
-from rich.text import Text
 
 from backcoach.consultation import Consultation
 from backcoach.plain import prompts
 from backcoach.plain.fields import FieldPrompts
 from backcoach.plain.prompts import Interrupted
-from backcoach.plain.show import answer_block, print_bullets
+from backcoach.plain.show import answer_block, bullets, say
 from backcoach.plain.summary import clinician_renderable
 from backcoach.protocol import Component
 
@@ -40,15 +39,16 @@ class PlainConsultation:
     # --- screens --------------------------------------------------------------------------------------------
     def _intro(self, at: int) -> None:
         patient, session = self.c.patient, self.c.session
-        self.console.print(Text(self.protocol.title, style="bold"))
-        self.console.print(Text(f"{patient.name} ({patient.id}): {session.kind} session, {session.started:%Y-%m-%d}"))
+        say(self.console, self.protocol.title, style="bold")
+        say(self.console, f"{patient.name} ({patient.id}): {session.kind} session, {session.started:%Y-%m-%d}")
         covered = session.covered(self.protocol)
         if covered:
-            self.console.print(
+            say(
+                self.console,
                 f"Resuming: {len(covered)} of {len(self.components)} components have answers. "
-                f"Continuing at {self._name(self.components[at])}"
+                f"Continuing at {self._name(self.components[at])}",
             )
-        self.console.print("Every answer is saved as soon as you give it. Ctrl-C or Ctrl-D stops at any prompt.")
+        say(self.console, "Every answer is saved as soon as you give it. Ctrl-C or Ctrl-D stops at any prompt.")
 
     def _name(self, comp: Component) -> str:
         return f"{comp.number}. {comp.title}"
@@ -59,14 +59,14 @@ class PlainConsultation:
     def _show_component(self, comp: Component) -> None:
         phase = self.protocol.phase_of(comp.id)
         self.console.print()
-        self.console.print(Text(f"{phase.title}: {comp.number} of {len(self.components)}", style="bold underline"))
-        self.console.print(Text(self._name(comp), style="bold"))
-        self.console.print(Text("How?"))
-        print_bullets(self.console, comp.how)
+        say(self.console, f"{phase.title}: {comp.number} of {len(self.components)}", style="bold underline")
+        say(self.console, self._name(comp), style="bold")
+        say(self.console, "How?")
+        self.console.print(bullets(comp.how))
         given = self.c.session.answers.get(comp.id, {})
         if given:
             goals = {g.id: g.goal for g in self.c.earlier_goals()}
-            self.console.print(Text("Already noted:"))
+            say(self.console, "Already noted:")
             for spec in comp.fields:
                 if spec.id in given:
                     self.console.print(answer_block(self.protocol, spec, given[spec.id], goals))
@@ -83,8 +83,8 @@ class PlainConsultation:
             choices += [Choice("Jump to a phase or component", "jump"), Choice("Finish the consultation", "finish")]
             action = prompts.select(self._name(comp), choices, default="answer")
             if action == "why":
-                self.console.print(Text("Why?"))
-                print_bullets(self.console, comp.why)
+                say(self.console, "Why?")
+                self.console.print(bullets(comp.why))
                 continue
             if action == "answer":
                 for spec in comp.fields:
@@ -121,16 +121,20 @@ class PlainConsultation:
         self.console.print(clinician_renderable(self.c.record, self.c.session, self.protocol))
         self.console.print()
         pid, sid = self.c.patient.id, self.c.session.id
-        self.console.print(f"Patient handout: backcoach export {pid} --session {sid} --handout --format html --out .")
+        say(
+            self.console,
+            "Patient handout:",
+            f"  backcoach export {pid} --session {sid} --handout --format html --out .",
+        )
         if not complete:
             self._resume_hint()
         return 0
 
     def _resume_hint(self) -> None:
         where = self._name(self.c.first_unanswered())
-        self.console.print(f"Resume with: backcoach consult {self.c.patient.id} --plain (it starts at {where})")
+        say(self.console, f"To continue (starts at {where}):", f"  backcoach consult {self.c.patient.id} --plain")
 
     def _stopped(self) -> None:
         self.console.print()
-        self.console.print("Stopped. Every answer given so far is saved.")
+        say(self.console, "Stopped. Every answer given so far is saved.")
         self._resume_hint()

@@ -1,15 +1,17 @@
-"""Answers as plain lines of text, for showing what a session already holds and for the summary.
+"""Plain, linear output: answers as lines of text, for showing what a session holds and for the summary.
 
-Every line is a plain str meant to be printed literally (the console runs with markup off); labels come from the
-pack, everything else is the user's own text.
+Every line is a plain str printed literally (never parsed as markup); labels come from the pack, everything else
+is the user's own text. Leading spaces give a line its depth; `Lines` wraps long lines with a hanging indent and
+no padding or boxes, which is what a screen reader or a slow link handles best.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions
 from rich.text import Text
 
 from backcoach.protocol import Field, Option, Protocol
@@ -18,6 +20,35 @@ from backcoach.protocol import Field, Option, Protocol
 def plain_console(**options: Any) -> Console:
     """A console that prints every string literally: no markup, emoji codes or highlighting; NO_COLOR respected."""
     return Console(highlight=False, markup=False, emoji=False, **options)
+
+
+class Lines:
+    """Lines wrapped at the console's width; an indented line continues two spaces deeper than it starts."""
+
+    def __init__(self, lines: Iterable[str] = (), style: str = ""):
+        self.rows: list[tuple[str, str]] = []
+        self.add(lines, style)
+
+    def add(self, lines: Iterable[str], style: str = "") -> Lines:
+        self.rows += [(line, style) for line in lines]
+        return self
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        width = max(options.max_width, 20)
+        for row, style in self.rows:
+            for line in row.split("\n"):
+                body = line.lstrip(" ")
+                lead = " " * (len(line) - len(body))
+                hang = lead + "  " if lead else ""
+                wrapped = textwrap.wrap(
+                    body, width, initial_indent=lead, subsequent_indent=hang, break_on_hyphens=False
+                )
+                for part in wrapped or [""]:
+                    yield Text(part, style=style)
+
+
+def say(console: Console, *lines: str, style: str = "") -> None:
+    console.print(Lines(lines, style))
 
 
 def label_of(options: tuple[Option, ...], option_id: str | None) -> str:
@@ -68,12 +99,11 @@ def answer_lines(protocol: Protocol, spec: Field, value: Any, goals: Mapping[str
     return [str(value)]
 
 
-def answer_block(protocol: Protocol, spec: Field, value: Any, goals: Mapping[str, Any]) -> Group:
+def answer_block(protocol: Protocol, spec: Field, value: Any, goals: Mapping[str, Any]) -> Lines:
     """The field's label, then its answer indented under it."""
     lines = answer_lines(protocol, spec, value, goals)
-    return Group(Text(f"  {spec.label}:", style="bold"), *(Text(f"    {line}") for line in lines))
+    return Lines([f"  {spec.label}:"], "bold").add(f"    {line}" for line in lines)
 
 
-def print_bullets(console: Console, items: tuple[str, ...] | list[str], indent: str = "  ") -> None:
-    for item in items:
-        console.print(Text(f"{indent}- {item}"))
+def bullets(items: Iterable[str]) -> Lines:
+    return Lines(f"  - {item}" for item in items)
