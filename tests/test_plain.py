@@ -21,7 +21,7 @@ from backcoach.consultation import Consultation
 from backcoach.plain import run
 from backcoach.plain.show import plain_console
 
-ENTER, DOWN, SPACE, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b[B", " ", "\x03", "\x04", "\x15"
+ENTER, DOWN, UP, SPACE, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b[B", "\x1b[A", " ", "\x03", "\x04", "\x15"
 HOSTILE = "[bold]x[/] [link=javascript:x]y[/link] <script>"
 
 
@@ -360,6 +360,29 @@ def test_resumed_answers_are_the_defaults(home, protocol, patient):
     code, _ = drive(home, protocol, patient, keys)
     assert code == 130
     assert stored(home, patient)[0].answers == before
+
+
+def test_removing_a_goal_asks_first(home, protocol, patient):
+    with Consultation(home, protocol, patient) as c:
+        c.set("planning.goals", "goals", [{"id": "g1", "text": "Walk"}, {"id": "g2", "text": "Garden"}])
+    keys = "".join(
+        [
+            pick(3),  # resumed at 2: back to 1
+            ENTER,  # review and change
+            ENTER,  # values: none
+            UP * 2 + ENTER,  # from "Done" up to "Remove goal 1"
+            ENTER,  # no, keep it
+            UP * 2 + ENTER,
+            pick(1),  # yes, remove it
+            ENTER,  # done
+            CTRL_D,
+        ]
+    )
+    code, _ = drive(home, protocol, patient, keys)
+    assert code == 130
+    assert stored(home, patient)[0].answers == {
+        "planning.goals": {"goals": [{"id": "g2", "text": "Garden", "parts": {}}]}
+    }
 
 
 def test_without_a_terminal_points_to_export_and_import(home, patient):

@@ -10,11 +10,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from backcoach.errors import BackcoachError
-from backcoach.protocol import Protocol
-from backcoach.store import Home
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from backcoach.protocol import Protocol
+    from backcoach.store import Home
 
 
 def run_consultation(home: Home, protocol: Protocol, patient_id: str) -> int:

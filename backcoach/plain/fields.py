@@ -58,14 +58,23 @@ class FieldPrompts:
     def _remove_item(self, comp: Component, spec: Field, item_id: str) -> None:
         self._save(comp, spec, [i for i in self._current(comp, spec) or [] if i["id"] != item_id])
 
-    def _confirm_remove(self, what: str) -> bool:
-        no, yes = Choice("No, keep it", False), Choice(f"Yes, remove {what}", True)
-        return prompts.select(f"Remove {what}?", [no, yes], default=False)
+    def _list_action(self, message: str, titles: list[str], add: str) -> str | tuple[str, int]:
+        """The menu of a list answer: "add", "done", ("change", i) or ("remove", i) (removal confirmed first)."""
+        choices = [Choice(add, "add")]
+        choices += [Choice(f"Change {title}", ("change", i)) for i, title in enumerate(titles)]
+        choices += [Choice(f"Remove {title}", ("remove", i)) for i, title in enumerate(titles)]
+        choices.append(Choice("Done", "done"))
+        action = prompts.select(message, choices, default="done" if titles else "add")
+        if action[0] == "remove":
+            no, yes = Choice("No, keep it", False), Choice(f"Yes, remove {titles[action[1]]}", True)
+            if not prompts.select(f"Remove {titles[action[1]]}?", [no, yes], default=False):
+                return ("keep", action[1])
+        return action
 
     # --- simple types ---------------------------------------------------------------------------------------
     def _ask_text(self, comp: Component, spec: Field) -> None:
-        keep = lambda draft: self._save(comp, spec, draft)  # noqa: E731 - typed text survives Ctrl-C
-        self._save(comp, spec, prompts.text(spec.label, self._current(comp, spec) or "", keep=keep))
+        given = self._current(comp, spec) or ""
+        self._save(comp, spec, prompts.text(spec.label, given, keep=lambda draft: self._save(comp, spec, draft)))
 
     def _ask_choice(self, comp: Component, spec: Field) -> None:
         choices = [Choice(o.label, o.id) for o in self.protocol.options(spec)] + [Choice("(skip)", SKIP)]
@@ -108,8 +117,7 @@ class FieldPrompts:
         goal = {"id": goal["id"], "text": goal.get("text", ""), "parts": dict(goal.get("parts") or {})}
         pain = self.protocol.guidance.pain_focus
         while True:
-            keep = lambda draft: store({**goal, "text": draft})  # noqa: E731
-            goal["text"] = prompts.text(title, goal["text"], keep=keep).strip()
+            goal["text"] = prompts.text(title, goal["text"], keep=lambda t: store({**goal, "text": t})).strip()
             if not goal["text"] and not goal["parts"]:
                 return
             store(goal)
@@ -131,27 +139,24 @@ class FieldPrompts:
                 store(goal)
 
     def _ask_goal_list(self, comp: Component, spec: Field) -> None:
-        store = lambda goal: self._save_item(comp, spec, goal)  # noqa: E731
+        def store(goal: Goal) -> None:
+            self._save_item(comp, spec, goal)
+
         while True:
             goals = self._current(comp, spec) or []
             for n, goal in enumerate(goals, 1):
                 say(self.console, f"  Goal {n}: " + "\n    ".join(goal_lines(self.protocol, goal)))
-            choices = [Choice("Add a goal", "add")]
-            choices += [Choice(f"Edit goal {n}: {g['text']}", ("edit", g)) for n, g in enumerate(goals, 1)]
-            choices += [Choice(f"Remove goal {n}: {g['text']}", ("remove", g)) for n, g in enumerate(goals, 1)]
-            choices.append(Choice("Done with goals", "done"))
-            action = prompts.select(spec.label, choices, default="done" if goals else "add")
+            action = self._list_action(
+                spec.label, [f"goal {n}: {g['text']}" for n, g in enumerate(goals, 1)], "Add a goal"
+            )
             if action == "done":
                 return
             if action == "add":
                 self.edit_goal({"id": new_id()}, f"Goal {len(goals) + 1}", store)
-                continue
-            verb, goal = action
-            n = goals.index(goal) + 1
-            if verb == "edit":
-                self.edit_goal(goal, f"Goal {n}", store)
-            elif self._confirm_remove(f"goal {n}"):
-                self._remove_item(comp, spec, goal["id"])
+            elif action[0] == "change":
+                self.edit_goal(goals[action[1]], f"Goal {action[1] + 1}", store)
+            elif action[0] == "remove":
+                self._remove_item(comp, spec, goals[action[1]]["id"])
 
     def _ask_goal_review(self, comp: Component, spec: Field) -> None:
         earlier = self.c.earlier_goals()
@@ -198,11 +203,8 @@ class FieldPrompts:
             self._rerate(comp, spec)
         while True:
             items = self._current(comp, spec) or []
-            choices = [Choice(f"Add: {spec.item_label}", "add")]
-            choices += [Choice(f"Change: {i['item']} ({i['rating']})", ("edit", i)) for i in items]
-            choices += [Choice(f"Remove: {i['item']} ({i['rating']})", ("remove", i)) for i in items]
-            choices.append(Choice("Done", "done"))
-            action = prompts.select(spec.label, choices, default="done" if items else "add")
+            titles = [f"{i['item']} ({i['rating']})" for i in items]
+            action = self._list_action(spec.label, titles, f"Add: {spec.item_label or spec.label}")
             if action == "done":
                 return
             if action == "add":
@@ -210,11 +212,10 @@ class FieldPrompts:
                 rating = self._number(spec, name, None) if name else None
                 if rating is not None:
                     self._save_item(comp, spec, {"id": new_id(), "item": name, "rating": rating})
-                continue
-            verb, item = action
-            if verb == "edit":
+            elif action[0] == "change":
+                item = items[action[1]]
                 rating = self._number(spec, item["item"], item["rating"])
                 if rating is not None:
                     self._save_item(comp, spec, {**item, "rating": rating})
-            elif self._confirm_remove(item["item"]):
-                self._remove_item(comp, spec, item["id"])
+            elif action[0] == "remove":
+                self._remove_item(comp, spec, items[action[1]]["id"])
