@@ -297,6 +297,7 @@ def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, 
     )
     code, printed = drive(home, protocol, patient, keys)
     assert code == 130
+    assert "saved, with the text you were typing." in printed
     assert (
         "To continue (starts at 2. Make shared decisions about the plan.):\n  backcoach consult ann --plain" in printed
     )
@@ -313,8 +314,9 @@ def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, 
 @pytest.mark.parametrize("stop", [CTRL_C, CTRL_D])
 def test_interrupt_at_a_choice_saves_no_placeholder(home, protocol, patient, stop):
     keys = ENTER + line("") + pick(1) + line("Family") + ENTER + ENTER + line("") + line("") + stop
-    code, _ = drive(home, protocol, patient, keys)
+    code, printed = drive(home, protocol, patient, keys)
     assert code == 130
+    assert "Stopped. Every answer given so far is saved.\n" in printed
     (session,) = stored(home, patient)
     assert session.answers == {"planning.goals": {"motivation": "Family"}}
     assert_no_blanks(session.answers)

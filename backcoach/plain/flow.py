@@ -32,8 +32,11 @@ class PlainConsultation:
             while at is not None and at < len(self.components):
                 at = self._visit(at)
             return self._finish()
-        except Interrupted:
-            self._stopped()
+        except Interrupted as stop:
+            self.console.print()
+            saved = "Every answer given so far is saved" + (", with the text you were typing." if stop.kept else ".")
+            say(self.console, f"Stopped. {saved}")
+            self._resume_hint()
             return INTERRUPTED
 
     # --- screens --------------------------------------------------------------------------------------------
@@ -133,8 +136,3 @@ class PlainConsultation:
     def _resume_hint(self) -> None:
         where = self._name(self.c.first_unanswered())
         say(self.console, f"To continue (starts at {where}):", f"  backcoach consult {self.c.patient.id} --plain")
-
-    def _stopped(self) -> None:
-        self.console.print()
-        say(self.console, "Stopped. Every answer given so far is saved.")
-        self._resume_hint()

@@ -26,6 +26,7 @@ class Interrupted(Exception):
     def __init__(self, draft: str = ""):
         super().__init__("interrupted")
         self.draft = draft
+        self.kept = False  # set once the draft has been saved
 
 
 def _stop_keys() -> KeyBindings:
@@ -65,6 +66,7 @@ def text(message: str, default: str = "", *, instruction: str | None = None, kee
     except Interrupted as stop:
         if keep is not None and stop.draft.strip() and stop.draft != default and _fits(stop.draft) is True:
             keep(stop.draft)
+            stop.kept = True
         raise
 
 
