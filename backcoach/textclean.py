@@ -18,9 +18,14 @@ class TextTooLong(BackcoachError):
     """A field is larger than MAX_TEXT_BYTES."""
 
 
+def strip_unsafe(text: str) -> str:
+    """`text` without the characters that could act on a terminal (for showing text read from anywhere)."""
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def clean_text(text: str, *, field: str = "text") -> str:
     """Return `text` safe to store; raise TextTooLong when it is over the size limit."""
-    cleaned = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    cleaned = strip_unsafe(text)
     size = len(cleaned.encode("utf-8"))
     if size > MAX_TEXT_BYTES:
         raise TextTooLong(f"{field} is {size // 1024} KiB; the limit is {MAX_TEXT_BYTES // 1024} KiB")
