@@ -387,6 +387,17 @@ def test_removing_a_goal_asks_first(home, protocol, patient):
     }
 
 
+def test_text_from_an_uncleaned_file_is_shown_without_control_characters(home, protocol, patient):
+    with Consultation(home, protocol, patient) as c:
+        c.set("planning.goals", "values", "placeholder")
+    path = home.patient_path(patient)
+    path.write_text(path.read_text().replace("placeholder", "calm\\u001b[2Jdown\\u009b"))
+    assert stored(home, patient)[0].answers["planning.goals"]["values"] == "calm\x1b[2Jdown\x9b"
+    code, printed = drive(home, protocol, patient, pick(3) + CTRL_D)  # back to 1, which shows the answer
+    assert code == 130
+    assert "calm[2Jdown" in printed and "\x1b" not in printed and "\x9b" not in printed
+
+
 def test_without_a_terminal_points_to_export_and_import(home, patient):
     done = subprocess.run(
         [sys.executable, "-m", "backcoach", "--home", str(home.root), "consult", "ann", "--plain"],

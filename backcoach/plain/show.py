@@ -15,6 +15,7 @@ from rich.console import Console, ConsoleOptions
 from rich.text import Text
 
 from backcoach.protocol import Field, Option, Protocol
+from backcoach.textclean import strip_unsafe
 
 
 def plain_console(**options: Any) -> Console:
@@ -23,7 +24,10 @@ def plain_console(**options: Any) -> Console:
 
 
 class Lines:
-    """Lines wrapped at the console's width; an indented line continues two spaces deeper than it starts."""
+    """Lines wrapped at the console's width; an indented line continues two spaces deeper than it starts.
+
+    Text is shown without terminal control characters even when it was read from a file that was never cleaned.
+    """
 
     def __init__(self, lines: Iterable[str] = (), style: str = ""):
         self.rows: list[tuple[str, str]] = []
@@ -36,7 +40,7 @@ class Lines:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
         width = max(options.max_width, 20)
         for row, style in self.rows:
-            for line in row.split("\n"):
+            for line in strip_unsafe(row).split("\n"):
                 body = line.lstrip(" ")
                 lead = " " * (len(line) - len(body))
                 hang = lead + "  " if lead else ""
