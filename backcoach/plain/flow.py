@@ -32,9 +32,10 @@ class PlainConsultation:
             while at is not None and at < len(self.components):
                 at = self._visit(at)
             return self._finish()
-        except Interrupted as stop:
+        except (Interrupted, KeyboardInterrupt) as stop:  # at a prompt, or Ctrl-C between prompts
             self.console.print()
-            saved = "Every answer given so far is saved" + (", with the text you were typing." if stop.kept else ".")
+            kept = getattr(stop, "kept", False)
+            saved = "Every answer given so far is saved" + (", with the text you were typing." if kept else ".")
             say(self.console, f"Stopped. {saved}")
             self._resume_hint()
             return INTERRUPTED
