@@ -16,7 +16,7 @@ from backcoach.consultation import Consultation
 from backcoach.model import GoalState, new_id
 from backcoach.plain import prompts
 from backcoach.plain.prompts import SKIP
-from backcoach.plain.show import goal_lines, say
+from backcoach.plain.show import goal_lines, say, shorten
 from backcoach.protocol import Component, Field
 
 Goal = dict[str, Any]
@@ -61,13 +61,14 @@ class FieldPrompts:
     def _list_action(self, message: str, titles: list[str], add: str) -> str | tuple[str, int]:
         """The menu of a list answer: "add", "done", ("change", i) or ("remove", i) (removal confirmed first)."""
         choices = [Choice(add, "add")]
-        choices += [Choice(f"Change {title}", ("change", i)) for i, title in enumerate(titles)]
-        choices += [Choice(f"Remove {title}", ("remove", i)) for i, title in enumerate(titles)]
+        choices += [Choice(f"Change {shorten(title)}", ("change", i)) for i, title in enumerate(titles)]
+        choices += [Choice(f"Remove {shorten(title)}", ("remove", i)) for i, title in enumerate(titles)]
         choices.append(Choice("Done", "done"))
         action = prompts.select(message, choices, default="done" if titles else "add")
         if action[0] == "remove":
-            no, yes = Choice("No, keep it", False), Choice(f"Yes, remove {titles[action[1]]}", True)
-            if not prompts.select(f"Remove {titles[action[1]]}?", [no, yes], default=False):
+            title = shorten(titles[action[1]])
+            no, yes = Choice("No, keep it", False), Choice(f"Yes, remove {title}", True)
+            if not prompts.select(f"Remove {title}?", [no, yes], default=False):
                 return ("keep", action[1])
         return action
 
@@ -133,7 +134,8 @@ class FieldPrompts:
             def keep(draft: str, part_id: str = part.id) -> None:
                 store({**goal, "parts": {**goal["parts"], part_id: draft}})
 
-            answer = prompts.text(f"{part.label}: {part.prompt}", goal["parts"].get(part.id, ""), keep=keep).strip()
+            say(self.console, f"{part.label}: {part.prompt}", style="italic")
+            answer = prompts.text(part.label, goal["parts"].get(part.id, ""), keep=keep).strip()
             if answer != goal["parts"].get(part.id, ""):
                 goal["parts"][part.id] = answer
                 store(goal)
@@ -194,7 +196,7 @@ class FieldPrompts:
     def _rerate(self, comp: Component, spec: Field) -> None:
         """At a follow-up: the activities rated last time, each re-rated now (or left out)."""
         for old in self.c.previous_answer(comp.id, spec.id) or []:
-            rating = self._number(spec, old["item"], None, before=f"last time {old['rating']}; ")
+            rating = self._number(spec, shorten(old["item"]), None, before=f"last time {old['rating']}; ")
             if rating is not None:
                 self._save_item(comp, spec, {**old, "rating": rating})
 
@@ -209,12 +211,12 @@ class FieldPrompts:
                 return
             if action == "add":
                 name = prompts.text(spec.item_label or spec.label).strip()
-                rating = self._number(spec, name, None) if name else None
+                rating = self._number(spec, shorten(name), None) if name else None
                 if rating is not None:
                     self._save_item(comp, spec, {"id": new_id(), "item": name, "rating": rating})
             elif action[0] == "change":
                 item = items[action[1]]
-                rating = self._number(spec, item["item"], item["rating"])
+                rating = self._number(spec, shorten(item["item"]), item["rating"])
                 if rating is not None:
                     self._save_item(comp, spec, {**item, "rating": rating})
             elif action[0] == "remove":

@@ -55,6 +55,12 @@ def say(console: Console, *lines: str, style: str = "") -> None:
     console.print(Lines(lines, style))
 
 
+def shorten(text: str, width: int = 50) -> str:
+    """One line of at most `width` characters, for a menu entry (the full text is printed above the menu)."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
 def label_of(options: tuple[Option, ...], option_id: str | None) -> str:
     return next((o.label for o in options if o.id == option_id), option_id or "")
 
