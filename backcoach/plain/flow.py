@@ -85,7 +85,7 @@ class PlainConsultation:
             if at > 0:
                 choices.append(Choice("Back to the previous component", "back"))
             choices += [Choice("Jump to a phase or component", "jump"), Choice("Finish the consultation", "finish")]
-            action = prompts.select(self._name(comp), choices, default="answer")
+            action = prompts.select(f"Component {comp.number}", choices, default="answer")
             if action == "why":
                 say(self.console, "Why?")
                 self.console.print(bullets(comp.why))

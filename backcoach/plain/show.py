@@ -75,8 +75,8 @@ def goal_lines(protocol: Protocol, goal: Mapping[str, Any]) -> list[str]:
 
 def review_lines(protocol: Protocol, spec: Field, review: Mapping[str, Any], goal: Mapping[str, Any] | None):
     """One follow-up evaluation of a goal: attainment, its note, the decision and any revised wording."""
-    head = goal.get("text", "") if goal else review["goal_id"]
-    lines = [f"{head}: {label_of(spec.attainment, review.get('attainment')) or '—'}"]
+    lines = [goal.get("text", "") if goal else review["goal_id"]]
+    lines.append(f"  {label_of(spec.attainment, review.get('attainment')) or '—'}")
     asked = next((o.prompt for o in spec.attainment if o.id == review.get("attainment") and o.prompt), "")
     if review.get("note"):
         lines.append(f"  {asked} {review['note']}" if asked else f"  {review['note']}")
