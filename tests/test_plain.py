@@ -110,7 +110,7 @@ INITIAL = "".join(
         line("Physio nearby"),
         line("Busy job"),
         ENTER,  # maintenance: skipped
-        line("7"),
+        line("12") + CLEAR + line("7"),  # confidence: 12 is refused
         ENTER,  # 4. sense making
         line(HOSTILE),
         SPACE + ENTER,  # first key message

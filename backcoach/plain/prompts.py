@@ -58,9 +58,9 @@ def _fits(text: str) -> bool | str:
     return True
 
 
-def text(message: str, default: str = "", *, instruction: str | None = None, keep: Callable[[str], None] | None = None):
+def text(message: str, default: str = "", *, keep: Callable[[str], None] | None = None) -> str:
     """A one-line text answer ("" when left empty). On interruption, `keep(draft)` receives unsent typed text."""
-    question = questionary.text(message, default=default, instruction=instruction, validate=_fits)
+    question = questionary.text(message, default=default, validate=_fits)
     try:
         return ask(question)
     except Interrupted as stop:
@@ -74,9 +74,11 @@ def number(message: str, lo: int, hi: int, default: int | None = None, *, instru
     """A whole number from lo to hi, or None when left empty."""
 
     def valid(answer: str) -> bool | str:
-        answer = answer.strip()
-        if not answer or (answer.isdigit() and lo <= int(answer) <= hi):
-            return True
+        try:
+            if not answer.strip() or lo <= int(answer) <= hi:
+                return True
+        except ValueError:
+            pass
         return f"a whole number from {lo} to {hi}, or empty to skip"
 
     given = ask(
@@ -90,10 +92,10 @@ def number(message: str, lo: int, hi: int, default: int | None = None, *, instru
     return int(given) if given else None
 
 
-def select(message: str, choices: Sequence[Choice], default: Any = None, *, instruction: str | None = None) -> Any:
+def select(message: str, choices: Sequence[Choice], default: Any = None) -> Any:
     """One of `choices` (their values); `default` is the value the pointer starts on."""
-    start = next((c for c in choices if isinstance(c, Choice) and c.value == default), None)
-    return ask(questionary.select(message, choices=list(choices), default=start, instruction=instruction))
+    start = next((c for c in choices if c.value == default), None)
+    return ask(questionary.select(message, choices=list(choices), default=start))
 
 
 def checkbox(message: str, choices: Sequence[Choice]) -> list[Any]:
