@@ -118,8 +118,8 @@ class FieldPrompts:
         goal = {"id": goal["id"], "text": goal.get("text", ""), "parts": dict(goal.get("parts") or {})}
         pain = self.protocol.guidance.pain_focus
         while True:
-            goal["text"] = prompts.text(title, goal["text"], keep=lambda t: store({**goal, "text": t})).strip()
-            if not goal["text"] and not goal["parts"]:
+            goal["text"] = prompts.text(title, goal["text"], keep=lambda t: store({**goal, "text": t}))
+            if not goal["text"].strip() and not any(p.strip() for p in goal["parts"].values()):
                 return
             store(goal)
             flagged = pain.flags(goal["text"])
@@ -135,7 +135,7 @@ class FieldPrompts:
                 store({**goal, "parts": {**goal["parts"], part_id: draft}})
 
             say(self.console, f"{part.label}: {part.prompt}", style="italic")
-            answer = prompts.text(part.label, goal["parts"].get(part.id, ""), keep=keep).strip()
+            answer = prompts.text(part.label, goal["parts"].get(part.id, ""), keep=keep)
             if answer != goal["parts"].get(part.id, ""):
                 goal["parts"][part.id] = answer
                 store(goal)
@@ -185,7 +185,7 @@ class FieldPrompts:
         store({"attainment": attainment, "note": review["note"] if asked else ""})
         if asked:
             note = prompts.text(asked, review["note"], keep=lambda draft: store({"note": draft}))
-            store({"note": note.strip()})
+            store({"note": note})
         choices = [Choice(o.label, o.id) for o in spec.decisions]
         store({"decision": prompts.select(f"Goal {n}", choices, default=review["decision"] or "keep")})
         if review["decision"] == "adjust":
@@ -210,8 +210,8 @@ class FieldPrompts:
             if action == "done":
                 return
             if action == "add":
-                name = prompts.text(spec.item_label or spec.label).strip()
-                rating = self._number(spec, shorten(name), None) if name else None
+                name = prompts.text(spec.item_label or spec.label)
+                rating = self._number(spec, shorten(name), None) if name.strip() else None
                 if rating is not None:
                     self._save_item(comp, spec, {"id": new_id(), "item": name, "rating": rating})
             elif action[0] == "change":
