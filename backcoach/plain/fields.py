@@ -182,7 +182,7 @@ class FieldPrompts:
         if attainment == SKIP:
             return
         asked = next(o.prompt for o in spec.attainment if o.id == attainment)
-        store({"attainment": attainment, "note": review["note"] if asked else ""})
+        store({"attainment": attainment})  # an earlier note stays: it is the clinician's text
         if asked:
             note = prompts.text(asked, review["note"], keep=lambda draft: store({"note": draft}))
             store({"note": note})
