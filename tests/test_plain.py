@@ -285,6 +285,20 @@ def test_follow_up_evaluates_earlier_goals_and_rerates_fears(home, protocol, pat
     assert "Garden for 20 minutes" in printed  # the summary shows the revised goal
 
 
+def test_changing_attainment_keeps_the_earlier_note(home, protocol, patient):
+    _initial_session(home, protocol, patient)
+    partly = {"goal_id": "g1", "attainment": "partly", "note": "Walked twice", "decision": "keep", "revised": None}
+    with Consultation(home, protocol, patient) as c:
+        c.set("evaluation.goal_review", "review", [partly])
+    keys = pick(3) + pick(8)  # resumed at 1: jump to 8
+    keys += ENTER + UP + ENTER + ENTER + CTRL_D  # review and change: goal 1 achieved, keep; stop at goal 2
+    code, _ = drive(home, protocol, patient, keys)
+    assert code == 130
+    assert stored(home, patient)[1].answers["evaluation.goal_review"]["review"] == [
+        {**partly, "attainment": "achieved"}
+    ]
+
+
 def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, patient):
     keys = "".join(
         [
