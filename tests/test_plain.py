@@ -18,7 +18,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from backcoach.consultation import Consultation
-from backcoach.plain import run
+from backcoach.plain import command_for, run
 from backcoach.plain.show import plain_console
 
 ENTER, DOWN, UP, SPACE, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b[B", "\x1b[A", " ", "\x03", "\x04", "\x15"
@@ -70,6 +70,10 @@ def without_ids(value: Any) -> Any:
     if isinstance(value, list):
         return [without_ids(v) for v in value]
     return value
+
+
+def resume_hint(home, where: str) -> str:
+    return f"To continue (starts at {where}):\n  backcoach --home {home.root} consult ann --plain\n"
 
 
 def assert_no_blanks(answers: dict) -> None:
@@ -198,7 +202,9 @@ def test_full_initial_consultation(home, protocol, patient):
     assert guidance.stage("contemplation").address in printed  # shown after choosing the stage
     assert protocol.component("evaluation.understanding").why[0] in printed
     assert HOSTILE in printed  # the summary prints user text literally
-    assert f"  backcoach export ann --session {session.id} --handout --format html --out ." in printed
+    assert (
+        f"  backcoach --home {home.root} export ann --session {session.id} --handout --format html --out ." in printed
+    )
 
 
 def test_plain_answers_are_the_values_the_tui_stores(home, protocol, patient):
@@ -312,9 +318,7 @@ def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, 
     code, printed = drive(home, protocol, patient, keys)
     assert code == 130
     assert "saved, with the text you were typing." in printed
-    assert (
-        "To continue (starts at 2. Make shared decisions about the plan.):\n  backcoach consult ann --plain" in printed
-    )
+    assert resume_hint(home, "2. Make shared decisions about the plan.") in printed
     (session,) = stored(home, patient)
     assert session.status == "open"
     assert without_ids(session.answers) == {
@@ -359,9 +363,7 @@ def test_resume_starts_at_the_first_unanswered_component_and_shows_answers(home,
     (session,) = stored(home, patient)
     assert session.status == "open"
     assert session.answers == {"planning.goals": {"values": "Walking with the grandchildren"}}
-    assert (
-        "To continue (starts at 2. Make shared decisions about the plan.):\n  backcoach consult ann --plain" in printed
-    )
+    assert resume_hint(home, "2. Make shared decisions about the plan.") in printed
 
 
 def test_resumed_answers_are_the_defaults(home, protocol, patient):
@@ -410,6 +412,13 @@ def test_text_from_an_uncleaned_file_is_shown_without_control_characters(home, p
     code, printed = drive(home, protocol, patient, pick(3) + CTRL_D)  # back to 1, which shows the answer
     assert code == 130
     assert "calm[2Jdown" in printed and "\x1b" not in printed and "\x9b" not in printed
+
+
+def test_hints_name_the_home_only_when_it_is_not_the_default(home, monkeypatch):
+    monkeypatch.setenv("BACKCOACH_HOME", str(home.root))
+    assert command_for(home) == "backcoach"
+    monkeypatch.setenv("BACKCOACH_HOME", str(home.root.parent / "other home"))
+    assert command_for(home) == f"backcoach --home {home.root}"
 
 
 def test_without_a_terminal_points_to_export_and_import(home, patient):

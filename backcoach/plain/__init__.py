@@ -35,4 +35,15 @@ def run(home: Home, protocol: Protocol, patient_id: str, console: Console) -> in
     from backcoach.plain.flow import PlainConsultation
 
     with Consultation(home, protocol, patient_id) as consultation:
-        return PlainConsultation(consultation, console).run()
+        return PlainConsultation(consultation, console, command_for(home)).run()
+
+
+def command_for(home: Home) -> str:
+    """How to call backcoach on this home again: with --home unless it is the default one."""
+    import shlex
+
+    from backcoach.locations import default_home
+
+    if home.root.resolve() == default_home().resolve():
+        return "backcoach"
+    return f"backcoach --home {shlex.quote(str(home.root))}"

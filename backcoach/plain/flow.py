@@ -17,8 +17,9 @@ INTERRUPTED = 130
 
 
 class PlainConsultation:
-    def __init__(self, consultation: Consultation, console: Console):
+    def __init__(self, consultation: Consultation, console: Console, command: str = "backcoach"):
         self.c = consultation
+        self.command = command  # how the hints call backcoach again (with --home when it is not the default)
         self.protocol = consultation.protocol
         self.console = console
         self.fields = FieldPrompts(consultation, console)
@@ -128,7 +129,7 @@ class PlainConsultation:
         say(
             self.console,
             "Patient handout:",
-            f"  backcoach export {pid} --session {sid} --handout --format html --out .",
+            f"  {self.command} export {pid} --session {sid} --handout --format html --out .",
         )
         if not complete:
             self._resume_hint()
@@ -136,4 +137,4 @@ class PlainConsultation:
 
     def _resume_hint(self) -> None:
         where = self._name(self.c.first_unanswered())
-        say(self.console, f"To continue (starts at {where}):", f"  backcoach consult {self.c.patient.id} --plain")
+        say(self.console, f"To continue (starts at {where}):", f"  {self.command} consult {self.c.patient.id} --plain")
