@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from backcoach import __version__
-from backcoach.commands import AppState, consult, db, patient, protocol
+from backcoach.commands import AppState, consult, db, export, patient, protocol
 from backcoach.errors import BackcoachError
 
 app = typer.Typer(
@@ -30,6 +30,8 @@ app.add_typer(patient.app, name="patient")
 app.add_typer(patient.session_app, name="session")
 app.add_typer(db.app, name="db")
 app.command("consult")(consult.consult)
+app.command("export")(export.export)
+app.command("import")(export.import_files)
 
 
 def _show_version(value: bool) -> None:
