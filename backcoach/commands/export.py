@@ -61,8 +61,10 @@ def export(
     if handout and fmt == "json":
         raise UsageError("--handout has no json form: json exports the whole record")
     ids = list(patient_ids or [])
-    if all_patients == bool(ids):
-        raise UsageError("name the patients to export (ID ...) or use --all, not both")
+    if all_patients and ids:
+        raise UsageError("give patient ids or --all, not both")
+    if not all_patients and not ids:
+        raise UsageError("name the patients to export (ID ...) or use --all")
     st = state(ctx)
     home = st.open_home()
     job = ExportJob(

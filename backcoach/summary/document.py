@@ -11,6 +11,11 @@ from dataclasses import dataclass
 SPARK = "▁▂▃▄▅▆▇█"
 
 
+def lead(label: str) -> str:
+    """A label as shown before its text: with a colon, unless it ends in punctuation of its own."""
+    return label if not label or label[-1] in '?:.!"' else label + ":"
+
+
 @dataclass(frozen=True)
 class Item:
     """One line of a list: `label: text`, an optional warning after it, and sub-items below it."""
@@ -22,8 +27,7 @@ class Item:
 
     @property
     def lead(self) -> str:
-        """The label as shown before the text: with a colon unless it ends in its own punctuation."""
-        return self.label if not self.label or self.label[-1] in "?:.!" else self.label + ":"
+        return lead(self.label)
 
 
 @dataclass(frozen=True)

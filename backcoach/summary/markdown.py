@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from backcoach.summary.document import Block, Chart, Document, Entry, Grid, Item
+from backcoach.summary.document import Block, Chart, Document, Entry, Grid, Item, lead
 
 _INLINE = re.compile(r"([\\`*_\[\]|~!])")
 _MARKER = re.compile(r"^([#+\-=])")
@@ -40,7 +40,7 @@ def _entry(entry: Entry) -> list[str]:
         for item in entry.items:
             lines += _item(item, 0)
         return lines
-    head = f"- **{_inline(entry.label, '  ')}:**"
+    head = f"- **{_inline(lead(entry.label), '  ')}**"
     if entry.text:
         return [f"{head} {_inline(entry.text, '  ')}"]
     lines = [head]
@@ -76,7 +76,7 @@ def to_markdown(doc: Document) -> str:
     if doc.intro:
         out += [_inline(doc.intro, ""), ""]
     if doc.facts:
-        out += [f"- **{_inline(label, '  ')}:** {_inline(value, '  ')}" for label, value in doc.facts] + [""]
+        out += [f"- **{_inline(lead(label), '  ')}** {_inline(value, '  ')}" for label, value in doc.facts] + [""]
     for section in doc.sections:
         out += [f"{'#' * (section.level + 1)} {_inline(section.title, '')}", ""]
         previous: Block | None = None
