@@ -33,7 +33,7 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 class ExportJob:
     """What to export and how; picklable, so each worker gets its own copy."""
 
-    home: Path
+    home: Path | None = None
     protocol_path: Path | None = None
     fmt: str = "text"
     handout: bool = False
@@ -74,6 +74,24 @@ class ExportJob:
         when = f"day{(session.started.date() - first_day(record)).days}" if self.deidentify else session.started.date()
         sid = _UNSAFE_NAME.sub("_", session.id)[:64]
         return f"{pid}_{when}_{sid}{'_handout' if self.handout else ''}{SUFFIXES[self.fmt]}"
+
+
+def export_one(
+    record: PatientRecord, session: Session, protocol: Protocol, out: Path, fmt: str, *, handout: bool = False
+) -> Path:
+    """Write one session's summary or handout (or, for json, the record) into `out` and return the path.
+
+    For a screen's "export" action: an existing file is never replaced; the new one gets a `-2`, `-3` … suffix.
+    """
+    job = ExportJob(fmt=fmt, handout=handout, session_id=session.id if fmt != "json" else None, out=out)
+    name = job.file_name(record, None if fmt == "json" else session)
+    stem, suffix = name[: -len(SUFFIXES[fmt])], SUFFIXES[fmt]
+    path, n = out / name, 1
+    while path.exists():
+        n += 1
+        path = out / f"{stem}-{n}{suffix}"
+    atomic_write(path, job.content(record, protocol, None if fmt == "json" else session).encode("utf-8"))
+    return path
 
 
 @dataclass

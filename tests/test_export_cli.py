@@ -129,3 +129,16 @@ def test_batch_of_200_sessions_with_one_damaged_patient_file(run, home, protocol
         r"200 file\(s\) written to .+ \(200 session\(s\) of 51 patient\(s\)\); 1 patient\(s\) failed\n", stdout
     )
     assert "p-broken" in err and "damaged" in err and err.count("\n") == 1
+
+
+def test_export_one_for_a_screen_never_replaces_a_file(fixture_home, protocol, tmp_path):
+    from backcoach.batch_export import export_one
+
+    record = fixture_home.load(PATIENT_ID)
+    first = export_one(record, record.sessions[1], protocol, tmp_path, "html", handout=True)
+    second = export_one(record, record.sessions[1], protocol, tmp_path, "html", handout=True)
+    assert first.name == f"{PATIENT_ID}_2026-03-30_s-follow_handout.html"
+    assert second.name == f"{PATIENT_ID}_2026-03-30_s-follow_handout-2.html"
+    assert first.read_text() == second.read_text() and stat.S_IMODE(second.stat().st_mode) == 0o600
+    record_file = export_one(record, record.sessions[1], protocol, tmp_path, "json")
+    assert record_file.name == f"{PATIENT_ID}.json" and len(json.loads(record_file.read_text())["sessions"]) == 2
