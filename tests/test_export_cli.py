@@ -74,6 +74,10 @@ def test_usage_errors(run, fixture_home, tmp_path):
     code, _, err = run("export", PATIENT_ID, "--since", "2026-02-30")
     assert code == 2 and err.count("\n") == 1
     assert run("export", "nobody")[0] == 1
+    assert run("export", PATIENT_ID, "--session", "nope")[0] == 2
+    fixture_home.add_patient("New", patient_id="p-new")
+    code, _, err = run("export", "p-new")
+    assert code == 1 and "has no sessions yet" in err
 
 
 def test_files_are_private_safely_named_and_never_silently_overwritten(run, fixture_home, tmp_path):

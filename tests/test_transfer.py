@@ -114,11 +114,11 @@ def test_changed_patient_details_are_refused_unless_replace(tmp_path, protocol, 
     target = Home(tmp_path / "target")
     import_record(target, parse_export(json.loads(dumps(exported)), protocol))
     renamed = json.loads(dumps(exported))
-    renamed["patient"]["name"] = "Ada King"
+    renamed["patient"].update(name="Ada King", updated="2026-04-01T10:00:00+00:00")
     with pytest.raises(ImportRefused, match="the patient's details differ"):
         import_record(target, parse_export(renamed, protocol))
     assert import_record(target, parse_export(renamed, protocol), replace=True).patient_replaced
-    assert target.load(PATIENT_ID).patient.name == "Ada King"
+    assert dumps(export_record(target.load(PATIENT_ID))) == dumps(renamed)  # as given, `updated` included
 
 
 def test_import_adds_missing_sessions_and_keeps_others(tmp_path, protocol, exported):

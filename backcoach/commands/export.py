@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backcoach.commands import state
-from backcoach.errors import UsageError
+from backcoach.errors import BackcoachError, UsageError
 
 if TYPE_CHECKING:
     from backcoach.batch_export import ExportJob, PatientResult
@@ -97,8 +97,10 @@ def _print_one(job: ExportJob, record, protocol) -> None:
         sys.stdout.write(job.content(record, protocol))
         return
     chosen = job.sessions(record)
+    if not record.sessions:
+        raise BackcoachError(f"patient {record.patient.id} has no sessions yet")
     if not chosen:
-        raise UsageError(f"patient {record.patient.id} has no session that matches")
+        raise UsageError(f"no session of patient {record.patient.id} matches --session/--since/--until")
     sys.stdout.write(job.content(record, protocol, chosen[-1]))
 
 
