@@ -22,7 +22,7 @@ from backcoach.model import PatientRecord, Session
 from backcoach.protocol import Protocol, load_protocol
 from backcoach.store import Home
 from backcoach.store.atomic import atomic_write
-from backcoach.summary import SUFFIXES, clinician_summary, patient_handout, render
+from backcoach.summary import SUFFIXES, Document, clinician_summary, patient_handout, render
 from backcoach.summary.build import first_day
 from backcoach.transfer import dumps, export_record
 
@@ -58,13 +58,16 @@ class ExportJob:
             and (self.until is None or s.started.date() <= self.until)
         ]
 
+    def document(self, record: PatientRecord, protocol: Protocol, session: Session) -> Document:
+        build = patient_handout if self.handout else clinician_summary
+        return build(record, session, protocol, deidentify=self.deidentify)
+
     def content(self, record: PatientRecord, protocol: Protocol, session: Session | None = None) -> str:
         """The text of one output: a session's summary or handout, or (json) the record with the chosen sessions."""
         if self.fmt == "json":
             chosen = PatientRecord(record.patient, self.sessions(record))
             return dumps(export_record(chosen, deidentify=self.deidentify))
-        build = patient_handout if self.handout else clinician_summary
-        return render(build(record, session, protocol, deidentify=self.deidentify), self.fmt)
+        return render(self.document(record, protocol, session), self.fmt)
 
     def file_name(self, record: PatientRecord, session: Session | None = None) -> str:
         """`<patient>.json`, or `<patient>_<date or day N>_<session>[_handout].<ext>`; only [A-Za-z0-9_-]."""

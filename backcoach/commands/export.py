@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backcoach.commands import state
+from backcoach.commands import state, stdout_console
 from backcoach.errors import BackcoachError, UsageError
 
 if TYPE_CHECKING:
@@ -101,6 +101,11 @@ def _print_one(job: ExportJob, record, protocol) -> None:
         raise BackcoachError(f"patient {record.patient.id} has no sessions yet")
     if not chosen:
         raise UsageError(f"no session of patient {record.patient.id} matches --session/--since/--until")
+    if job.fmt == "text" and sys.stdout.isatty():  # on a terminal: the same text, in colour
+        from backcoach.summary.rich_view import renderable
+
+        stdout_console().print(renderable(job.document(record, protocol, chosen[-1])))
+        return
     sys.stdout.write(job.content(record, protocol, chosen[-1]))
 
 

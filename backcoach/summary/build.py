@@ -84,6 +84,11 @@ def _goal_items(protocol: Protocol, goals: list[dict[str, Any]], *, flags: bool)
     return tuple(items)
 
 
+def _option_label(protocol: Protocol, spec: Field, value: str) -> str:
+    """An option's label; the bare id if the pack in use no longer has that option."""
+    return next((o.label for o in protocol.options(spec) if o.id == value), value)
+
+
 def _scale_text(spec: Field, value: int) -> str:
     ends = f": {spec.min} {spec.min_label} … {spec.max} {spec.max_label}" if spec.min_label else ""
     return f"{value} (scale {spec.min}–{spec.max}{ends})"
@@ -109,14 +114,14 @@ def _review_items(spec: Field, reviews: list[dict[str, Any]], goals: dict[str, G
     return tuple(items)
 
 
-def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[str, GoalState], dates: Dates) -> Entry:
+def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[str, GoalState]) -> Entry:
     t = spec.type
     if t == "text":
         return Entry(spec.label, text=_v(value))
     if t == "choice":
-        return Entry(spec.label, text=next(o.label for o in protocol.options(spec) if o.id == value))
+        return Entry(spec.label, text=_option_label(protocol, spec, value))
     if t == "stage":
-        return Entry(spec.label, text=protocol.guidance.stage(value).label)
+        return Entry(spec.label, text=next((s.label for s in protocol.guidance.stages if s.id == value), value))
     if t == "multi":
         return Entry(spec.label, items=tuple(Item(o.label) for o in protocol.options(spec) if o.id in value))
     if t == "scale":
@@ -128,16 +133,14 @@ def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[st
     return Entry(spec.label, items=_review_items(spec, value, goals))
 
 
-def _answers(protocol: Protocol, record: PatientRecord, session: Session, dates: Dates) -> list[Section]:
+def _answers(protocol: Protocol, record: PatientRecord, session: Session) -> list[Section]:
     goals = {g.id: g for g in goal_states(record, protocol, upto=session)}
     sections = []
     for phase in protocol.phases:
         comps = []
         for comp in phase.components:
             given = session.answers.get(comp.id, {})
-            entries = tuple(
-                _clinician_entry(protocol, f, given[f.id], goals, dates) for f in comp.fields if f.id in given
-            )
+            entries = tuple(_clinician_entry(protocol, f, given[f.id], goals) for f in comp.fields if f.id in given)
             if entries:
                 comps.append(Section(f"{comp.number}. {comp.title}", 2, entries))
         if comps:
@@ -238,7 +241,7 @@ def clinician_summary(
     ]
     sections = [
         _coverage(protocol, session),
-        *_answers(protocol, record, session, dates),
+        *_answers(protocol, record, session),
         *_changes(protocol, record, session, dates),
     ]
     return Document(
@@ -259,7 +262,7 @@ def _handout_entry(protocol: Protocol, spec: Field, value: Any, goals: list[Goal
     if t == "multi" and value:
         return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec) if o.id in value))
     if t == "choice" and value:
-        return Entry(text=next(o.label for o in protocol.options(spec) if o.id == value))
+        return Entry(text=_option_label(protocol, spec, value))
     if t == "scale" and value is not None:
         return Entry(spec.label, text=_scale_text(spec, value))
     if t == "rating_list" and value:
