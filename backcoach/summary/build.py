@@ -165,9 +165,11 @@ def _attainment_grid(protocol: Protocol, states: list[GoalState], session: Sessi
     for state in states:
         if state.set_in == session.id:
             continue
-        history = " → ".join(f"{labels.get(e.attainment, '—')} ({dates.show(e.date)})" for e in state.history)
+        history = " → ".join(labels.get(e.attainment, "—") for e in state.history)
         last = state.history[-1].decision if state.history else None
-        rows.append((_v(state.goal["text"]), dates.show(state.set_on), history or "—", decisions.get(last, "—")))
+        was = next((e.previous_text for e in state.history if e.previous_text), None)
+        goal = _v(state.goal["text"]) + (f" (was: {_v(was)})" if was else "")
+        rows.append((goal, dates.show(state.set_on), history or "—", decisions.get(last, "—")))
     return Grid(("Goal", "Set", "Attainment", "Decision"), tuple(rows)) if rows else None
 
 
