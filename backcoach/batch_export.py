@@ -86,14 +86,14 @@ def export_one(
 
     For a screen's "export" action: an existing file is never replaced; the new one gets a `-2`, `-3` … suffix.
     """
-    job = ExportJob(fmt=fmt, handout=handout, session_id=session.id if fmt != "json" else None, out=out)
-    name = job.file_name(record, None if fmt == "json" else session)
-    stem, suffix = name[: -len(SUFFIXES[fmt])], SUFFIXES[fmt]
+    target = None if fmt == "json" else session
+    job = ExportJob(fmt=fmt, handout=handout, out=out)
+    name, suffix = job.file_name(record, target), SUFFIXES[fmt]
     path, n = out / name, 1
     while path.exists():
         n += 1
-        path = out / f"{stem}-{n}{suffix}"
-    atomic_write(path, job.content(record, protocol, None if fmt == "json" else session).encode("utf-8"))
+        path = out / f"{name[: -len(suffix)]}-{n}{suffix}"
+    atomic_write(path, job.content(record, protocol, target).encode("utf-8"))
     return path
 
 
@@ -133,7 +133,7 @@ def export_patient(job: ExportJob, patient_id: str) -> PatientResult:
             atomic_write(path, content().encode("utf-8"))
             result.written.append(name)
     except (BackcoachError, OSError) as exc:
-        result.error = str(exc) if isinstance(exc, BackcoachError) else f"cannot write: {exc.strerror}"
+        result.error = str(exc) if isinstance(exc, BackcoachError) else f"{exc.filename}: {exc.strerror}"
     return result
 
 
