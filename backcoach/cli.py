@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from backcoach import __version__
-from backcoach.commands import AppState, consult, db, demo, patient, practice, protocol
+from backcoach.commands import AppState, consult, db, demo, export, patient, practice, protocol
 from backcoach.errors import BackcoachError
 
 app = typer.Typer(
@@ -33,6 +33,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(practice.app, name="practice")
 app.command("consult")(consult.consult)
 app.command("demo")(demo.demo)
+app.command("export")(export.export)
+app.command("import")(export.import_files)
 
 
 def _show_version(value: bool) -> None:

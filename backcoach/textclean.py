@@ -30,3 +30,19 @@ def clean_text(text: str, *, field: str = "text") -> str:
     if size > MAX_TEXT_BYTES:
         raise TextTooLong(f"{field} is {size // 1024} KiB; the limit is {MAX_TEXT_BYTES // 1024} KiB")
     return cleaned
+
+
+def _picture(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟: the Unicode control pictures
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
+def show_controls(text: str) -> str:
+    """Replace each character `clean_text` would remove by a visible stand-in, so text that was never cleaned
+    (an imported or hand-edited file) can be shown without acting on a terminal."""
+    return _UNSAFE.sub(_picture, text)

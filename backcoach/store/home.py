@@ -107,8 +107,10 @@ class PatientWriter:
         """Write one session (new or changed) to disk."""
         self._db.table("sessions").upsert(session.to_dict(), where("id") == session.id)
 
-    def save_patient(self) -> None:
-        self.record.patient.updated = now()
+    def save_patient(self, *, touch: bool = True) -> None:
+        """Write the patient's details; `touch=False` keeps their `updated` time (an import keeps it as given)."""
+        if touch:
+            self.record.patient.updated = now()
         self._db.table("patient").upsert(self.record.patient.to_dict(), where("id") == self.record.patient.id)
 
     def start_session(self, protocol) -> Session:
@@ -153,25 +155,34 @@ class Home:
             check_patient_id(patient_id)
         self._prepare()
         for _ in range(20):
-            pid = patient_id or new_id()
-            patient = Patient(id=pid, name=name, born=born)
-            lock = PatientLock(self.patients_dir / f"{pid}.lock", pid).acquire()
-            try:
-                path = self.patient_path(pid)
-                if path.exists():
-                    if patient_id is not None:
-                        raise UsageError(f"patient id {pid!r} is already taken")
-                    continue
-                data = {
-                    "meta": {"1": {"schema": SCHEMA_VERSION}},
-                    "patient": {"1": patient.to_dict()},
-                    "sessions": {},
-                }
-                atomic_write(path, dump_json(data))
+            patient = Patient(id=patient_id or new_id(), name=name, born=born)
+            if self._create(patient, []):
                 return patient
-            finally:
-                lock.release()
+            if patient_id is not None:
+                raise UsageError(f"patient id {patient_id!r} is already taken")
         raise UsageError("could not find a free patient id")  # pragma: no cover - 31^8 ids
+
+    def add_record(self, record: PatientRecord) -> bool:
+        """Create a patient file holding a whole record as given (an import); False when the id is taken."""
+        self._prepare()
+        return self._create(record.patient, record.sessions)
+
+    def _create(self, patient: Patient, sessions: list[Session]) -> bool:
+        """Write a new patient file under the patient's lock, in one atomic write; False when it exists."""
+        lock = PatientLock(self.patients_dir / f"{patient.id}.lock", patient.id).acquire()
+        try:
+            path = self.patient_path(patient.id)
+            if path.exists():
+                return False
+            data = {
+                "meta": {"1": {"schema": SCHEMA_VERSION}},
+                "patient": {"1": patient.to_dict()},
+                "sessions": {str(n): s.to_dict() for n, s in enumerate(sessions, 1)},
+            }
+            atomic_write(path, dump_json(data))
+            return True
+        finally:
+            lock.release()
 
     def load(self, patient_id: str) -> PatientRecord:
         """Read a patient with all sessions, without taking the lock (read-only use)."""

@@ -1,0 +1,170 @@
+"""`backcoach export` and `backcoach import`: summaries, handouts and records out of backcoach, and records in."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from backcoach.commands import state, stdout_console
+from backcoach.errors import BackcoachError, UsageError
+
+if TYPE_CHECKING:
+    from backcoach.batch_export import ExportJob, PatientResult
+
+FORMATS = ("text", "md", "html", "svg", "json")
+DEIDENTIFY_WARNING = (
+    "backcoach: warning: --deidentify replaces names, years of birth and dates only; "
+    "free text (answers, goals, notes) is not scrubbed: read it before sharing"
+)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r}: expected a date as YYYY-MM-DD") from None
+
+
+def export(
+    ctx: typer.Context,
+    patient_ids: Annotated[list[str] | None, typer.Argument(metavar="[ID]...", help="Patients to export.")] = None,
+    all_patients: Annotated[bool, typer.Option("--all", help="Every patient, archived ones included.")] = False,
+    session_id: Annotated[str | None, typer.Option("--session", metavar="SID", help="Only this session.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="F", help=f"One of: {', '.join(FORMATS)}.")] = "text",
+    handout: Annotated[bool, typer.Option("--handout", help="The patient's handout instead of the summary.")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="DIR", help="Write one file per session (json: per patient).")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="Sessions on or after this day.")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Sessions on or before this day.")
+    ] = None,
+    deidentify: Annotated[
+        bool, typer.Option("--deidentify", help="Patient id for name, age band for birth year, day numbers for dates.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist in DIR.")] = False,
+) -> None:
+    """Export session summaries, handouts (--handout) or whole records (--format json).
+
+    Without --out, one session (the patient's latest, or --session) is printed; json prints the whole record.
+    """
+    from backcoach.batch_export import ExportJob
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if handout and fmt == "json":
+        raise UsageError("--handout has no json form: json exports the whole record")
+    ids = list(patient_ids or [])
+    if all_patients and ids:
+        raise UsageError("give patient ids or --all, not both")
+    if not all_patients and not ids:
+        raise UsageError("name the patients to export (ID ...) or use --all")
+    st = state(ctx)
+    home = st.open_home()
+    job = ExportJob(
+        home=home.root,
+        protocol_path=st.protocol_path,
+        fmt=fmt,
+        handout=handout,
+        session_id=session_id,
+        since=_date(since, "--since"),
+        until=_date(until, "--until"),
+        deidentify=deidentify,
+        out=out,
+        force=force,
+    )
+    if deidentify:
+        print(DEIDENTIFY_WARNING, file=sys.stderr)
+    if out is None:
+        if all_patients or len(ids) != 1:
+            raise UsageError("printing takes one patient; to export more, add --out DIR")
+        _print_one(job, home.load(ids[0]), st.protocol())
+        return
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: not a folder")
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _export_many(job, ids if ids else home.patient_ids())
+
+
+def _print_one(job: ExportJob, record, protocol) -> None:
+    if job.fmt == "json":
+        sys.stdout.write(job.content(record, protocol))
+        return
+    chosen = job.sessions(record)
+    if not record.sessions:
+        raise BackcoachError(f"patient {record.patient.id} has no sessions yet")
+    if not chosen:
+        raise UsageError(f"no session of patient {record.patient.id} matches --session/--since/--until")
+    if job.fmt == "text" and sys.stdout.isatty():  # on a terminal: the same text, in colour
+        from backcoach.summary.rich_view import renderable
+
+        stdout_console().print(renderable(job.document(record, protocol, chosen[-1])))
+        return
+    sys.stdout.write(job.content(record, protocol, chosen[-1]))
+
+
+def _report(result: PatientResult) -> None:
+    if result.error:
+        print(f"backcoach: {result.patient_id}: {result.error}", file=sys.stderr)
+    for name in result.existing:
+        print(f"backcoach: {name} exists; not overwritten (use --force)", file=sys.stderr)
+
+
+def _export_many(job: ExportJob, patient_ids: list[str]) -> None:
+    from backcoach.batch_export import Tally, run_export
+
+    tally = Tally()
+    results = run_export(job, patient_ids)
+    if sys.stderr.isatty() and len(patient_ids) > 1:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("Exporting", total=len(patient_ids))
+            for result in results:
+                tally.add(result)
+                _report(result)
+                progress.advance(task)
+    else:
+        for result in results:
+            tally.add(result)
+            _report(result)
+    typer.echo(tally.line(job.out))
+    if not tally.ok:
+        raise typer.Exit(1)
+
+
+def import_files(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="JSON exports (backcoach export -f json).")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite stored sessions whose content differs from the file's.")
+    ] = False,
+) -> None:
+    """Import patient records from JSON exports; sessions already stored are left alone."""
+    from backcoach.store import PatientLocked
+    from backcoach.transfer import ImportRefused, import_record, read_export
+
+    st = state(ctx)
+    home, protocol = st.open_home(), st.protocol()
+    failed = 0
+    for path in files:
+        try:
+            outcome = import_record(home, read_export(path, protocol), replace=replace)
+        except (ImportRefused, PatientLocked, UsageError) as exc:
+            print(f"backcoach: {path}: {exc}", file=sys.stderr)
+            failed += 1
+        except OSError as exc:
+            print(f"backcoach: {path}: cannot read ({exc.strerror})", file=sys.stderr)
+            failed += 1
+        else:
+            typer.echo(f"{path}: {outcome.describe()}")
+    if failed:
+        typer.echo(f"{len(files) - failed} file(s) imported, {failed} refused")
+        raise typer.Exit(1)

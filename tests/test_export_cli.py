@@ -1,0 +1,148 @@
+"""`backcoach export` and `backcoach import` as a user runs them, on real files in a temporary home."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+import sys
+
+import pytest
+from export_data import HOSTILE, PATIENT_ID, make_fixture_patient
+
+from backcoach.cli import main
+from backcoach.model import Patient, PatientRecord
+from backcoach.store import Home
+
+
+@pytest.fixture
+def run(home, monkeypatch, capsys):
+    def run(*args: str, home_dir=None) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["backcoach", "--home", str(home_dir or home.root), *args])
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code or 0
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def fixture_home(home, protocol) -> Home:
+    make_fixture_patient(home, protocol)
+    return home
+
+
+def test_prints_the_latest_session_or_the_chosen_one(run, fixture_home):
+    code, out, _ = run("export", PATIENT_ID)
+    assert code == 0 and "s-follow · follow-up" in out and HOSTILE in out.replace("\n          ", " ")
+    code, out, _ = run("export", PATIENT_ID, "--session", "s-initial", "--handout", "--format", "md")
+    assert code == 0 and out.startswith("# Your back: your plan") and "2026-03-02" in out
+
+
+def test_json_to_stdout_imports_into_an_empty_home(run, fixture_home, tmp_path):
+    code, out, _ = run("export", PATIENT_ID, "--format", "json")
+    assert code == 0 and json.loads(out)["format"] == "backcoach.export/1"
+    (tmp_path / "p.json").write_text(out)
+    empty = tmp_path / "empty"
+    assert run("import", str(tmp_path / "p.json"), home_dir=empty)[0] == 0
+    code, again, _ = run("export", PATIENT_ID, "--format", "json", home_dir=empty)
+    record = PatientRecord.from_dict(json.loads(again))
+    assert code == 0 and [s.id for s in record.sessions] == ["s-initial", "s-follow"]
+
+
+def test_import_reports_refused_files_and_exits_1(run, home, tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"format": "backcoach.export/9"}))
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    code, _, err = run("import", str(good), str(broken), str(tmp_path / "missing.json"))
+    assert code == 1
+    assert "unknown export format 'backcoach.export/9'" in err and "not valid JSON" in err
+    assert "missing.json: cannot read" in err
+
+
+def test_usage_errors(run, fixture_home, tmp_path):
+    assert run("export")[0] == 2
+    assert run("export", PATIENT_ID, "--all")[0] == 2
+    assert run("export", "--all")[0] == 2  # printing takes one patient
+    assert run("export", PATIENT_ID, "--format", "docx")[0] == 2
+    assert run("export", PATIENT_ID, "--format", "json", "--handout")[0] == 2
+    code, _, err = run("export", PATIENT_ID, "--since", "2026-02-30")
+    assert code == 2 and err.count("\n") == 1
+    assert run("export", "nobody")[0] == 1
+    assert run("export", PATIENT_ID, "--session", "nope")[0] == 2
+    fixture_home.add_patient("New", patient_id="p-new")
+    code, _, err = run("export", "p-new")
+    assert code == 1 and "has no sessions yet" in err
+
+
+def test_files_are_private_safely_named_and_never_silently_overwritten(run, fixture_home, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, _ = run("export", "--all", "--out", str(out), "--format", "html", "--handout")
+    assert code == 0 and stdout.startswith("2 file(s) written")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        f"{PATIENT_ID}_2026-03-02_s-initial_handout.html",
+        f"{PATIENT_ID}_2026-03-30_s-follow_handout.html",
+    ]
+    assert all(stat.S_IMODE((out / n).stat().st_mode) == 0o600 for n in names)
+    (out / names[0]).write_text("mine")
+    code, stdout, err = run("export", "--all", "--out", str(out), "--format", "html", "--handout")
+    assert code == 1 and "2 not written because they exist (use --force)" in stdout
+    assert (out / names[0]).read_text() == "mine"
+    assert run("export", "--all", "--out", str(out), "--format", "html", "--handout", "--force")[0] == 0
+    assert (out / names[0]).read_text().startswith("<!DOCTYPE html>")
+
+
+def test_deidentified_batch_warns_and_hides_names_and_dates(run, fixture_home, tmp_path):
+    out = tmp_path / "out"
+    code, _, err = run("export", PATIENT_ID, "--out", str(out), "--format", "md", "--deidentify")
+    assert code == 0 and "free text" in err and "not scrubbed" in err
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [f"{PATIENT_ID}_day0_s-initial.md", f"{PATIENT_ID}_day28_s-follow.md"]
+    assert not any("Ada" in (out / n).read_text() or "2026" in (out / n).read_text() for n in names)
+
+
+def test_since_and_until_select_sessions(run, fixture_home, tmp_path):
+    out = tmp_path / "out"
+    code, stdout, _ = run("export", "--all", "--out", str(out), "--since", "2026-03-10", "--until", "2026-03-31")
+    assert code == 0 and [p.name for p in out.iterdir()] == [f"{PATIENT_ID}_2026-03-30_s-follow.txt"]
+
+
+def test_batch_of_200_sessions_with_one_damaged_patient_file(run, home, protocol, tmp_path):
+    """50 patients × 4 sessions and one damaged file: 200 files written, the damage reported, exit 1."""
+    for n in range(50):
+        record = PatientRecord(Patient(id=f"p{n:03d}", name=f"Patient {n}"))
+        for _ in range(4):
+            session = record.new_session(protocol)
+            session.set_answer(protocol, "planning.goals", "values", f"Walking {n} <b>x</b>")
+            session.set_answer(protocol, "delivery.successful_experiences", "feared_activities",
+                               [{"id": "f1", "item": "Lifting", "rating": n % 11}])  # fmt: skip
+        assert home.add_record(record)
+    home.add_patient("Broken", patient_id="p-broken")
+    home.patient_path("p-broken").write_text('{"meta": {"1": {"schema": 1}}, "patient": {"1": {"id": "p-br')
+    out = tmp_path / "out"
+    code, stdout, err = run("export", "--all", "--out", str(out), "--format", "html")
+    assert code == 1
+    assert len(list(out.glob("*.html"))) == 200
+    assert re.fullmatch(
+        r"200 file\(s\) written to .+ \(200 session\(s\) of 51 patient\(s\)\); 1 patient\(s\) failed\n", stdout
+    )
+    assert "p-broken" in err and "damaged" in err and err.count("\n") == 1
+
+
+def test_export_one_for_a_screen_never_replaces_a_file(fixture_home, protocol, tmp_path):
+    from backcoach.batch_export import export_one
+
+    record = fixture_home.load(PATIENT_ID)
+    first = export_one(record, record.sessions[1], protocol, tmp_path, "html", handout=True)
+    second = export_one(record, record.sessions[1], protocol, tmp_path, "html", handout=True)
+    assert first.name == f"{PATIENT_ID}_2026-03-30_s-follow_handout.html"
+    assert second.name == f"{PATIENT_ID}_2026-03-30_s-follow_handout-2.html"
+    assert first.read_text() == second.read_text() and stat.S_IMODE(second.stat().st_mode) == 0o600
+    record_file = export_one(record, record.sessions[1], protocol, tmp_path, "json")
+    assert record_file.name == f"{PATIENT_ID}.json" and len(json.loads(record_file.read_text())["sessions"]) == 2

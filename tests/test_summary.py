@@ -1,0 +1,112 @@
+"""The clinician summary and the handout: golden files, and user text that stays inert in every format."""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from export_data import HOSTILE, make_fixture_patient
+from rich.console import Console
+
+from backcoach.summary import clinician_renderable, clinician_summary, patient_handout, render
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
+
+
+@pytest.fixture
+def record(home, protocol):
+    return make_fixture_patient(home, protocol)
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; review it, then UPDATE_GOLDEN=1"
+
+
+@pytest.mark.parametrize("fmt,suffix", [("text", "txt"), ("md", "md")])
+@pytest.mark.parametrize("index,kind", [(0, "initial"), (1, "follow-up")])
+def test_golden_summaries(record, protocol, fmt, suffix, index, kind):
+    session = record.sessions[index]
+    assert session.kind == kind
+    _check_golden(f"summary-{kind}.{suffix}", render(clinician_summary(record, session, protocol), fmt))
+    _check_golden(f"handout-{kind}.{suffix}", render(patient_handout(record, session, protocol), fmt))
+
+
+def test_follow_up_shows_what_changed(record, protocol):
+    text = render(clinician_summary(record, record.sessions[1], protocol), "text")
+    assert re.search(r"Bending to lift the laundry basket +8 +5 +-3\n", text)
+    assert re.search(r"Walk to the market and back +2026-03-02 +Partly +Keep the goal\n", text)
+    assert "8 → 5" in text and "6 → 8" in text  # fear and confidence across sessions
+
+
+def test_handout_is_plain_and_carries_the_plan_forward(record, protocol):
+    text = render(patient_handout(record, record.sessions[1], protocol), "text")
+    for section in protocol.handout.sections:
+        assert section.title in text
+    assert "Short walks every day" in text  # agreed in the first session, still the plan
+    assert "Hang the washing out" in text and "less pain when I lift" not in text  # the adjusted goal
+    assert "Preparation" not in text and "Action" not in text and "Coverage" not in text
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attrs, self.data = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attrs += attrs
+
+    def handle_data(self, data):
+        self.data.append(data)
+
+
+@pytest.mark.parametrize("build", [clinician_summary, patient_handout])
+def test_html_parses_and_user_text_is_inert(record, protocol, build):
+    page = render(build(record, record.sessions[0], protocol), "html")
+    parser = _Collector()
+    parser.feed(page)
+    parser.close()
+    assert "<script" not in page.lower()
+    assert parser.tags <= {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "dl",
+                           "dt", "dd", "ul", "li", "span", "section", "table", "thead", "tbody", "tr", "th", "td",
+                           "br"}  # fmt: skip
+    assert not any("javascript:" in (value or "") or name.startswith("on") for name, value in parser.attrs)
+    assert not re.search(r"(src|href)\s*=", page)  # nothing fetched, nothing linked
+    assert HOSTILE in "".join(parser.data).replace("\n", "")
+
+
+def test_markdown_escapes_user_text(record, protocol):
+    md = render(clinician_summary(record, record.sessions[0], protocol), "md")
+    assert "<script" not in md and "&lt;script&gt;" in md
+    assert r"\[link=javascript:x\]" in md and r"\[bold\]" in md
+    assert "\n# Not a heading" not in md and r"\# Not a heading" in md
+
+
+def test_text_and_svg_show_escapes_without_acting(record, protocol):
+    text = render(clinician_summary(record, record.sessions[0], protocol), "text")
+    assert "\x1b" not in text and "Work ␛[2J␛]8;;javascript:x␇shifts" in text
+    svg = render(clinician_summary(record, record.sessions[0], protocol), "svg")
+    assert "<script" not in svg and "&lt;script&gt;" in svg and "\x1b" not in svg
+
+
+def test_rich_renderable_keeps_markup_literal(record, protocol):
+    console = Console(width=100, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(clinician_renderable(record, record.sessions[0], protocol))
+    shown = console.export_text()
+    assert "[bold]loud[/]" in shown and "[@click=app.quit]q" in shown
+
+
+def test_deidentified_summary(record, protocol):
+    doc = clinician_summary(record, record.sessions[1], protocol, deidentify=True)
+    text = render(doc, "text")
+    assert "Ada" not in text and "1971" not in text and "2026" not in text
+    assert "p-fixture" in text and "50–59" in text and "day 28" in text
+    handout = render(patient_handout(record, record.sessions[1], protocol, deidentify=True), "md")
+    assert "Ada" not in handout and "day 28" in handout
