@@ -110,3 +110,17 @@ def test_deidentified_summary(record, protocol):
     assert "p-fixture" in text and "50–59" in text and "day 28" in text
     handout = render(patient_handout(record, record.sessions[1], protocol, deidentify=True), "md")
     assert "Ada" not in handout and "day 28" in handout
+
+
+def test_handout_always_lists_every_warning_sign(home, protocol):
+    from backcoach.consultation import Consultation
+    from backcoach.summary.build import patient_handout
+
+    home.add_patient("No Answers", patient_id="na")
+    with Consultation(home, protocol, "na"):
+        pass
+    record = home.load("na")
+    doc = patient_handout(record, record.sessions[0], protocol)
+    seek = next(s for s in doc.sections if s.title == "When to seek help")
+    labels = [item.label for block in seek.blocks for item in block.items]
+    assert labels == [flag.label for flag in protocol.guidance.red_flags]

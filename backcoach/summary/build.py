@@ -261,6 +261,8 @@ def _handout_entry(protocol: Protocol, spec: Field, value: Any, goals: list[Goal
         return Entry(items=items) if items else None
     if t == "text":
         return Entry(text=_v(value)) if value else None
+    if t == "multi" and spec.options_from == "red_flags":  # every warning sign goes home, gone through or not
+        return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec)))
     if t == "multi" and value:
         return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec) if o.id in value))
     if t == "choice" and value:
