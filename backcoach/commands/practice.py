@@ -93,6 +93,10 @@ def run(
     protocol = st.protocol()
     case = find_case(case_name, protocol)
     run_practice = _runner(plain)  # before the attempt is created: no empty attempt when the UI is missing
+    if plain:
+        from backcoach.plain import check_practice_terminal
+
+        check_practice_terminal()  # nor when plain mode has no terminal to run on
     with PracticeSession.start(st.open_home(), protocol, case, student) as session:
         code = run_practice(session)
     raise typer.Exit(code or 0)
