@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Any
 
 import pytest
-from plain_helpers import CLEAR, CTRL_C, CTRL_D, DOWN, ENTER, SPACE, UP, drive_plain, line, pick
+from plain_helpers import CLEAR, CTRL_C, CTRL_D, DOWN, ENTER, SPACE, UP, drive_plain, line, pick, without_ids
 
 from backcoach.consultation import Consultation
 from backcoach.plain import command_for, run
@@ -23,15 +22,6 @@ def drive(home, protocol, patient_id: str, keys: str) -> tuple[int, str]:
 def stored(home, patient_id: str):
     """The patient's sessions as read back from disk."""
     return home.load(patient_id).sessions
-
-
-def without_ids(value: Any) -> Any:
-    """Answers with the generated goal/item ids left out, for comparison with an expected literal."""
-    if isinstance(value, dict):
-        return {k: without_ids(v) for k, v in value.items() if k != "id"}
-    if isinstance(value, list):
-        return [without_ids(v) for v in value]
-    return value
 
 
 def resume_hint(home, where: str) -> str:
