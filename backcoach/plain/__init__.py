@@ -29,13 +29,13 @@ def run_consultation(home: Home, protocol: Protocol, patient_id: str) -> int:
 
 def run_practice(session: PracticeSession) -> int:
     """Run a practice attempt in plain mode on this terminal; returns the exit code (0 done, 130 interrupted)."""
-    check_practice_terminal()
+    check_practice()
     from backcoach.plain.show import plain_console
 
     return practise(session, plain_console())
 
 
-def check_practice_terminal() -> None:
+def check_practice() -> None:
     """The one-line error when plain practice cannot run here; the CLI checks before it creates the attempt."""
     _need_terminal("for a teacher's view of attempts use `backcoach practice report`")
 
