@@ -43,7 +43,7 @@ class PlainPractice(PlainConsultation):
         say(
             self.console,
             "At each component, the Ask entries put a How? bullet to the patient; record what you learn with Answer. "
-            "Time is measured per phase. Ctrl-C or Ctrl-D stops at any prompt.",
+            "Time is measured per phase. Ctrl-C or Ctrl-D stops at any prompt (the attempt stays unfinished).",
         )
 
     def _heading(self, comp: Component) -> str:
@@ -71,7 +71,8 @@ class PlainPractice(PlainConsultation):
 
     def _aside(self, comp: Component, action: object) -> None:
         if not (isinstance(action, tuple) and action[0] == ASK):
-            return super()._aside(comp, action)
+            super()._aside(comp, action)
+            return
         how = action[1]
         response = self.session.ask(comp.id, how)
         self.console.print()
