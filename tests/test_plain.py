@@ -1,75 +1,27 @@
-"""Plain mode driven through real prompts: keys go into a prompt_toolkit pipe, answers come out of the store.
-
-All keys are sent up front and the pipe is closed, so a script that is too short ends in EOF (exit 130) instead of
-waiting; every run also has a thread timeout as a second guard.
-"""
+"""Plain mode driven through real prompts (see plain_helpers): keys in, answers out of the store."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
-import threading
-from typing import Any
 
 import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
+from plain_helpers import CLEAR, CTRL_C, CTRL_D, DOWN, ENTER, SPACE, UP, drive_plain, line, pick, without_ids
 
 from backcoach.consultation import Consultation
 from backcoach.plain import command_for, run
-from backcoach.plain.show import plain_console
 
-ENTER, DOWN, UP, SPACE, CTRL_C, CTRL_D, CLEAR = "\r", "\x1b[B", "\x1b[A", " ", "\x03", "\x04", "\x15"
 HOSTILE = "[bold]x[/] [link=javascript:x]y[/link] <script>"
 
 
-def line(text: str) -> str:
-    return text + ENTER
-
-
-def pick(steps_down: int) -> str:
-    """Choose the entry `steps_down` below the pointer in a select."""
-    return DOWN * steps_down + ENTER
-
-
-def drive(home, protocol, patient_id: str, keys: str, timeout: float = 30) -> tuple[int, str]:
+def drive(home, protocol, patient_id: str, keys: str) -> tuple[int, str]:
     """Run a plain consultation on a pipe fed with `keys`; returns (exit code, what it printed)."""
-    out = io.StringIO()
-    result: dict[str, Any] = {}
-
-    def consult() -> None:
-        try:
-            with create_pipe_input() as pipe:
-                pipe.send_text(keys)
-                pipe.close()
-                with create_app_session(input=pipe, output=DummyOutput()):
-                    result["code"] = run(home, protocol, patient_id, plain_console(file=out, width=200))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
-            result["error"] = exc
-
-    thread = threading.Thread(target=consult, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    assert not thread.is_alive(), f"plain consultation still waiting after {timeout}s:\n{out.getvalue()}"
-    if "error" in result:
-        raise result["error"]
-    return result["code"], out.getvalue()
+    return drive_plain(lambda console: run(home, protocol, patient_id, console), keys)
 
 
 def stored(home, patient_id: str):
     """The patient's sessions as read back from disk."""
     return home.load(patient_id).sessions
-
-
-def without_ids(value: Any) -> Any:
-    """Answers with the generated goal/item ids left out, for comparison with an expected literal."""
-    if isinstance(value, dict):
-        return {k: without_ids(v) for k, v in value.items() if k != "id"}
-    if isinstance(value, list):
-        return [without_ids(v) for v in value]
-    return value
 
 
 def resume_hint(home, where: str) -> str:

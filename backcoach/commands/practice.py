@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 app = command_group("Practise consultations with simulated patients.")
 
-# The UI entry points practice mode calls: `run_practice(session: PracticeSession) -> int | None`.
+# The UI entry points practice mode calls: `run_practice(session: PracticeSession) -> int | None`, and first, when the
+# UI has one, `check_practice()`, which raises when that UI cannot run here (so no attempt is created for nothing).
 RUNNERS = {False: ("backcoach.tui", "the full-screen app"), True: ("backcoach.plain", "plain mode")}
 
 
@@ -58,7 +59,7 @@ def check(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The cas
 
 
 def _runner(plain: bool) -> Callable[[PracticeSession], int | None]:
-    """The UI's `run_practice`, or one clear error line when that UI does not offer practice mode (yet)."""
+    """The UI's `run_practice`, or one clear error line when that UI has no practice mode (yet) or cannot run."""
     import importlib
 
     from backcoach.errors import BackcoachError
@@ -73,6 +74,9 @@ def _runner(plain: bool) -> Callable[[PracticeSession], int | None]:
     run = getattr(module, "run_practice", None)
     if not callable(run):
         raise BackcoachError(f"practice mode is not available in {what} yet ({module_name}.run_practice is missing)")
+    check = getattr(module, "check_practice", None)
+    if callable(check):
+        check()
     return run
 
 

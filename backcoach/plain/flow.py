@@ -30,9 +30,11 @@ class PlainConsultation:
         try:
             at: int | None = self.components.index(self.c.first_unanswered())
             self._intro(at)
-            while at is not None and at < len(self.components):
-                at = self._visit(at)
-            return self._finish()
+            while at is not None:
+                while at is not None and at < len(self.components):
+                    at = self._visit(at)
+                at = self._finish()
+            return 0
         except (Interrupted, KeyboardInterrupt) as stop:  # at a prompt, or Ctrl-C between prompts
             self.console.print()
             kept = getattr(stop, "kept", False)
@@ -61,10 +63,12 @@ class PlainConsultation:
     def _status(self, comp: Component) -> str:
         return self.c.session.component_status(self.protocol, comp.id)
 
+    def _heading(self, comp: Component) -> str:
+        return f"{self.protocol.phase_of(comp.id).title}: {comp.number} of {len(self.components)}"
+
     def _show_component(self, comp: Component) -> None:
-        phase = self.protocol.phase_of(comp.id)
         self.console.print()
-        say(self.console, f"{phase.title}: {comp.number} of {len(self.components)}", style="bold underline")
+        say(self.console, self._heading(comp), style="bold underline")
         say(self.console, self._name(comp), style="bold")
         say(self.console, "How?")
         self.console.print(bullets(comp.how))
@@ -76,21 +80,30 @@ class PlainConsultation:
                 if spec.id in given:
                     self.console.print(answer_block(self.protocol, spec, given[spec.id], goals))
 
+    def _choices(self, comp: Component, at: int) -> list[Choice]:
+        """The component's menu; values other than the ones `_visit` moves on are handled by `_aside`."""
+        choices = [Choice("Answer" if self._status(comp) == "not started" else "Review and change", "answer")]
+        choices += [Choice("Why?", "why"), Choice("Skip to the next component", "skip")]
+        if at > 0:
+            choices.append(Choice("Back to the previous component", "back"))
+        choices += [Choice("Jump to a phase or component", "jump"), Choice("Finish the consultation", "finish")]
+        return choices
+
+    def _pointer(self, comp: Component) -> object:
+        """The menu entry the pointer starts on."""
+        return "answer"
+
+    def _aside(self, comp: Component, action: object) -> None:
+        """A menu action that stays at the component (here: Why?)."""
+        say(self.console, "Why?")
+        self.console.print(bullets(comp.why))
+
     def _visit(self, at: int) -> int | None:
         """Show one component and act on the menu; the index to go to next, or None to finish."""
         comp = self.components[at]
         self._show_component(comp)
         while True:
-            choices = [Choice("Answer" if self._status(comp) == "not started" else "Review and change", "answer")]
-            choices += [Choice("Why?", "why"), Choice("Skip to the next component", "skip")]
-            if at > 0:
-                choices.append(Choice("Back to the previous component", "back"))
-            choices += [Choice("Jump to a phase or component", "jump"), Choice("Finish the consultation", "finish")]
-            action = prompts.select(f"Component {comp.number}", choices, default="answer")
-            if action == "why":
-                say(self.console, "Why?")
-                self.console.print(bullets(comp.why))
-                continue
+            action = prompts.select(f"Component {comp.number}", self._choices(comp, at), default=self._pointer(comp))
             if action == "answer":
                 for spec in comp.fields:
                     self.fields.ask(comp, spec)
@@ -101,7 +114,9 @@ class PlainConsultation:
                 return at - 1
             if action == "jump":
                 return self._jump(at)
-            return None
+            if action == "finish":
+                return None
+            self._aside(comp, action)
 
     def _jump(self, at: int) -> int:
         """Pick a phase (its first component) or a component; phases and components have distinct ids."""
@@ -113,7 +128,8 @@ class PlainConsultation:
         target = next((p.components[0].id for p in self.protocol.phases if p.id == picked), picked)
         return self.components.index(self.protocol.component(target))
 
-    def _finish(self) -> int:
+    def _finish(self) -> int | None:
+        """The end of the walk: None when done, or the index of a component to go on with."""
         self.console.print()
         complete = prompts.select(
             "Finish",
@@ -133,7 +149,7 @@ class PlainConsultation:
         )
         if not complete:
             self._resume_hint()
-        return 0
+        return None
 
     def _resume_hint(self) -> None:
         where = self._name(self.c.first_unanswered())

@@ -30,7 +30,7 @@ class PracticeSession:
         *,
         clock: Callable[[], float] = time.monotonic,
     ):
-        self.protocol, self.case = protocol, case
+        self.home, self.protocol, self.case = home, protocol, case  # home: the user's data folder, not practice/
         self._store = AttemptStore(home)
         session_id = self._store.read_meta(attempt_id).session_id
         self.consultation = Consultation(self._store.home, protocol, attempt_id, session_id)

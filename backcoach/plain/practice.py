@@ -1,0 +1,109 @@
+"""Practice mode in plain prompts (`backcoach practice run CASE --plain`): the plain consultation, plus a patient.
+
+The walk, menus, field prompts and interruption handling are PlainConsultation's; this adds what practice needs on
+top: the case's background and opening, "Ask: <How bullet>" entries that show the simulated patient's response, the
+phase timer (`PracticeSession.focus` on every component shown), and feedback instead of a clinician summary.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from questionary import Choice
+from rich.console import Console
+
+from backcoach.plain import prompts
+from backcoach.plain.flow import PlainConsultation
+from backcoach.plain.show import Lines, say, shorten
+from backcoach.practice.feedback import duration, feedback_view, result_line
+from backcoach.practice.session import PracticeSession
+from backcoach.protocol import Component
+
+ASK = "ask"  # menu values ("ask", how index)
+
+
+class PlainPractice(PlainConsultation):
+    def __init__(self, session: PracticeSession, console: Console, command: str = "backcoach"):
+        super().__init__(session.consultation, console, command)
+        self.session = session
+        self.case = session.case
+
+    # --- screens --------------------------------------------------------------------------------------------
+    def _intro(self, at: int) -> None:
+        patient = self.case.patient
+        kind = "follow-up" if self.case.follow_up else "first visit"
+        say(self.console, f"Practice: {self.case.title}", style="bold")
+        say(self.console, f"{patient.name}, {patient.age}: {kind} (attempt {self.session.attempt_id})")
+        self.console.print()
+        say(self.console, "Background", style="bold")
+        self.console.print(Lines(patient.background.splitlines()))
+        self.console.print()
+        say(self.console, f"{patient.name}: {self.session.opening}")
+        self.console.print()
+        say(
+            self.console,
+            "At each component, the Ask entries put a How? bullet to the patient; record what you learn with Answer. "
+            "Time is measured per phase. Ctrl-C or Ctrl-D stops at any prompt (the attempt stays unfinished).",
+        )
+
+    def _heading(self, comp: Component) -> str:
+        seconds = self.session.phase_seconds()
+        phase = self.protocol.phase_of(comp.id)
+        timer = f"{duration(seconds.get(phase.id, 0.0))} in {phase.title}, {duration(sum(seconds.values()))} in all"
+        return f"{super()._heading(comp)} ({timer})"
+
+    def _show_component(self, comp: Component) -> None:
+        self.session.focus(comp.id)
+        super()._show_component(comp)
+
+    # --- asking the simulated patient -----------------------------------------------------------------------
+    def _choices(self, comp: Component, at: int) -> list[Choice]:
+        width = max(self.console.width - 20, 40)  # room for the prompt's pointer and "Ask again: "
+        asks = [
+            Choice(f"{'Ask again' if self.session.was_asked(comp.id, i) else 'Ask'}: {shorten(how, width)}", (ASK, i))
+            for i, how in enumerate(comp.how)
+        ]
+        return asks + super()._choices(comp, at)
+
+    def _pointer(self, comp: Component) -> object:
+        """The first How bullet not asked yet, then Answer."""
+        return next(((ASK, i) for i in range(len(comp.how)) if not self.session.was_asked(comp.id, i)), "answer")
+
+    def _aside(self, comp: Component, action: object) -> None:
+        if not (isinstance(action, tuple) and action[0] == ASK):
+            super()._aside(comp, action)
+            return
+        how = action[1]
+        response = self.session.ask(comp.id, how)
+        self.console.print()
+        say(self.console, f"You: {comp.how[how]}", style="italic")
+        say(self.console, f"{self.case.patient.name}: {response}")
+        self.console.print()
+
+    # --- the end --------------------------------------------------------------------------------------------
+    def _finish(self) -> int | None:
+        self.console.print()
+        done = prompts.select(
+            "Finish",
+            [Choice("Finish the attempt and see your feedback", True), Choice("Go back to a component", False)],
+            default=True,
+        )
+        if not done:
+            return self._jump(len(self.components) - 1)
+        feedback = self.session.finish()
+        self.console.print()
+        self.console.print(feedback_view(feedback))
+        self.console.print()
+        self.console.print(result_line(feedback))  # again at the end: long feedback scrolls the first one away
+        say(self.console, "All attempts, for you or your teacher:", f"  {self.command} practice report")
+        return None
+
+    def _resume_hint(self) -> None:
+        case = shlex.quote(self.case.file or self.case.id)
+        say(
+            self.console,
+            f"Attempt {self.session.attempt_id} is not finished, so it has no feedback; "
+            "`practice report` lists it as not finished.",
+            "To practise this case again:",
+            f"  {self.command} practice run {case} --plain",
+        )
