@@ -10,8 +10,8 @@ from backcoach.plain import prompts
 from backcoach.plain.fields import FieldPrompts
 from backcoach.plain.prompts import Interrupted
 from backcoach.plain.show import answer_block, bullets, say
-from backcoach.plain.summary import clinician_renderable
 from backcoach.protocol import Component
+from backcoach.summary import clinician_renderable
 
 INTERRUPTED = 130
 
