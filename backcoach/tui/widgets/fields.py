@@ -52,13 +52,15 @@ class AnswerField(Vertical):
     def changed(self) -> None:
         self.post_message(self.Changed(self, self.value))
 
-    def focus_first(self) -> None:
+    def focus_first(self) -> bool:
         """Put the cursor in this field's first input (the focus contract of the consultation screen)."""
         target = next((w for w in self.query("*") if w.focusable), None)
-        if target is not None:
-            target.focus(scroll_visible=False)
-            # bring the whole field (label included) into view, scrolling no more than needed
-            self.call_after_refresh(self.scroll_visible, animate=False)
+        if target is None:
+            return False
+        target.focus(scroll_visible=False)
+        # bring the whole field (label included) into view, scrolling no more than needed
+        self.call_after_refresh(self.scroll_visible, animate=False)
+        return True
 
 
 def named(parent: Widget, name: str) -> Input:

@@ -49,4 +49,6 @@ class ComponentForm(VerticalScroll):
             yield FIELD_WIDGETS[spec.type](self.consultation, comp, spec)
 
     def focus_first(self) -> None:
-        self.query(AnswerField).first().focus_first()
+        """Focus the first answer field that takes input (a goal review with no goals takes none)."""
+        if not any(answer.focus_first() for answer in self.query(AnswerField)):
+            self.focus()

@@ -31,15 +31,14 @@ class GoalCard(Vertical):
         self.protocol, self.goal_id, self.goal, self.number = protocol, goal["id"], goal, number
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="card-head"):
-            yield Static(f"Goal {self.number}", classes="card-title")
-            yield Button("Remove", classes="remove", compact=True, tooltip="Remove this goal")
+        yield Static(f"Goal {self.number}", classes="card-title")
         yield line_input(self.goal.get("text", ""), "The goal in the patient's words", "text")
         yield Static(classes="hint pain-hint")
         for part in self.protocol.guidance.smart_parts:
             with Horizontal(classes="smart-part"):
                 yield Static(literal(part.label), classes="part-label")
                 yield line_input(self.goal.get("parts", {}).get(part.id, ""), part.prompt, part.id)
+        yield Button("Remove goal", classes="remove", compact=True, tooltip="Remove this goal")
 
     def on_mount(self) -> None:
         self.check_pain_focus()
