@@ -202,3 +202,13 @@ async def test_hostile_text_is_shown_literally_and_does_nothing(clinic, protocol
         assert app.is_running
         await pilot.press("ctrl+q")
     assert clinic.load("evil").open_session.answer("planning.goals", "values") == "[@click=app.quit]x[/]"
+
+
+async def test_looking_at_prefilled_ratings_records_nothing(clinic, protocol):
+    app = make_app(clinic, protocol, "ann")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.screen.goto("delivery.successful_experiences")
+        await pilot.pause(1.2)
+        assert str(app.screen.query_one("#saved").render()) != "Saved 12:34:56"
+        await pilot.press("ctrl+q")
+    assert clinic.load("ann").open_session.answers == {}

@@ -99,7 +99,7 @@ class ConsultScreen(Screen):
     async def on_mount(self) -> None:
         self.set_class(self.read_only, "-read-only")
         start = self.protocol.components[0] if self.read_only else self.consultation.first_unanswered()
-        self.query_one("#saved", Static).update("Read only" if self.read_only else "Saved")
+        self.query_one("#saved", Static).update("Read only" if self.read_only else "Autosave on")
         await self.goto(start.id, focus=not self.read_only)
 
     # --- navigation -----------------------------------------------------------------------------------------

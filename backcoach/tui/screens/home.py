@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -71,7 +72,7 @@ class HomeScreen(Screen):
             haystack = f"{e.name} {e.id}".casefold()
             if all(w in haystack for w in words):
                 last = e.last_session[:10] if e.last_session else "—"
-                row = (literal(e.name), literal(e.id), str(e.born or "—"), str(e.sessions), last, status(e))
+                row = (Text(e.name), Text(e.id), str(e.born or "—"), str(e.sessions), last, status(e))
                 table.add_row(*row, key=e.id)
                 shown += 1
         if select is not None and select in table.rows:

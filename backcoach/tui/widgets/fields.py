@@ -17,6 +17,8 @@ from backcoach.protocol import Component, Field, Option
 from backcoach.tui.display import literal
 from backcoach.tui.widgets.scale import ScaleInput
 
+UNARMED = object()  # before the field has shown its first value
+
 
 class AnswerField(Vertical):
     """Base of the answer widgets: label, help, then the input widgets of `compose_input`."""
@@ -35,6 +37,7 @@ class AnswerField(Vertical):
         self.consultation, self.component, self.spec = consultation, component, spec
         self.protocol = consultation.protocol
         self.initial = consultation.session.answer(component.id, spec.id)
+        self._shown: Any = UNARMED
 
     def compose(self) -> ComposeResult:
         yield Static(literal(self.spec.label), classes="field-label")
@@ -49,17 +52,26 @@ class AnswerField(Vertical):
     def value(self) -> Any:
         raise NotImplementedError
 
+    def on_mount(self) -> None:
+        # what the widgets show now; inputs announce their initial values too, and those are not changes
+        self.call_after_refresh(self.arm)
+
+    def arm(self) -> None:
+        self._shown = self.value
+
     def changed(self) -> None:
-        self.post_message(self.Changed(self, self.value))
+        """Post the new value if it differs from what was shown (a prefilled value is not an answer yet)."""
+        value = self.value
+        if self._shown is not UNARMED and value != self._shown:
+            self._shown = value
+            self.post_message(self.Changed(self, value))
 
     def focus_first(self) -> bool:
         """Put the cursor in this field's first input (the focus contract of the consultation screen)."""
         target = next((w for w in self.query("*") if w.focusable), None)
         if target is None:
             return False
-        target.focus(scroll_visible=False)
-        # bring the whole field (label included) into view, scrolling no more than needed
-        self.call_after_refresh(self.scroll_visible, animate=False)
+        target.focus()
         return True
 
 

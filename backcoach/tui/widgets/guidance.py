@@ -35,5 +35,5 @@ def guidance_for(protocol: Protocol, component: Component, session: Session) -> 
             if spec.options_from == "red_flags":
                 blocks.append(literal(g.red_flags_source, "dim"))
     if not blocks:
-        blocks = [literal(line) for line in component.why]
+        blocks = [literal("Why?", "bold"), *(literal(line) for line in component.why)]
     return Content("\n\n").join(blocks)
