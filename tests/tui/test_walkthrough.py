@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from textual.widgets import Input, RadioSet, SelectionList, TextArea
+from textual.widgets import RadioSet, SelectionList, TextArea
 
 from backcoach.model import goal_states
 from backcoach.tui.screens.consult import ConsultScreen
@@ -113,7 +113,7 @@ async def test_follow_up_evaluates_the_first_sessions_goals(clinic, protocol):
         assert str(first.query_one(".prompt").render()) == "What went well?"
         await pilot.press("tab", *"Walked twice a week", "tab", "down", "enter")  # note; decision: adjust
         await pilot.pause()
-        revised = [i for i in first.query(Input) if i.name == "revised"][0]
+        revised = first.revised
         assert revised.display and revised.value == "Walk to the market and back three times a week"
         revised.focus()
         await pilot.press("end", *" with a friend")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,7 +38,7 @@ def _answer_lines(protocol: Protocol, spec: Field, value: Any, goal_text: dict[s
         lines = []
         for g in value:
             lines.append(f"◆ {g['text']}")
-            lines += [f"   {parts[k]}: {v}" for k, v in g["parts"].items()]
+            lines += [f"  {parts[k]}: {v}" for k, v in g["parts"].items()]
         return lines
     if t == "rating_list":
         return [f"{r['item']}: {r['rating']}/{spec.max}" for r in value]
@@ -49,9 +50,9 @@ def _answer_lines(protocol: Protocol, spec: Field, value: Any, goal_text: dict[s
             what = " · ".join(x for x in (attain.get(r["attainment"]), decide.get(r["decision"])) if x)
             lines.append(f"◆ {goal_text.get(r['goal_id'], '')}: {what}")
             if r["note"]:
-                lines.append(f"   {r['note']}")
+                lines.append(f"  {r['note']}")
             if r["revised"]:
-                lines.append(f"   → {r['revised']['text']}")
+                lines.append(f"  → {r['revised']['text']}")
         return lines
     return [str(value)]
 
@@ -71,9 +72,9 @@ def summary_renderable(record: PatientRecord, session: Session, protocol: Protoc
             out.append(Text(f"{comp.number}. {comp.title}", style="bold" if answers else "dim"))
             for spec in comp.fields:
                 if spec.id in answers:
-                    out.append(Text(f"  {spec.label}", style="italic"))
+                    out.append(Padding(Text(spec.label, style="italic"), (0, 0, 0, 2)))
                     lines = _answer_lines(protocol, spec, answers[spec.id], goal_text)
-                    out.extend(Text(f"    {line}") for line in lines)
+                    out.append(Padding(Text("\n".join(lines)), (0, 0, 0, 4)))
     return Group(*out)
 
 

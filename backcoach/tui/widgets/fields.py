@@ -129,23 +129,18 @@ class StageField(ChoiceField):
 
     def compose_input(self) -> ComposeResult:
         yield from super().compose_input()
-        yield Static(classes="stage-address")
+        yield self.show_address(Static(classes="stage-address"), self.initial)
 
-    def on_mount(self) -> None:
-        self.show_address()
-
-    def show_address(self) -> None:
-        note = self.query_one(".stage-address", Static)
-        if self.value is None:
-            note.display = False
-            return
-        stage = self.protocol.guidance.stage(self.value)
-        note.update(literal(stage.description, "italic") + "\n" + literal(stage.address))
-        note.display = True
+    def show_address(self, note: Static, stage_id: str | None) -> Static:
+        if stage_id is not None:
+            stage = self.protocol.guidance.stage(stage_id)
+            note.update(literal(stage.description, "italic") + "\n" + literal(stage.address))
+        note.display = stage_id is not None
+        return note
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         super().on_radio_set_changed(event)
-        self.show_address()
+        self.show_address(self.query_one(".stage-address", Static), self.value)
 
 
 class MultiField(AnswerField):

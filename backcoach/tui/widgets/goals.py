@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Static
 from backcoach.model import new_id
 from backcoach.protocol import Protocol
 from backcoach.tui.display import literal
-from backcoach.tui.widgets.fields import AnswerField, named, steady
+from backcoach.tui.widgets.fields import AnswerField, steady
 
 
 def line_input(value: str, placeholder: str, name: str) -> Input:
@@ -33,15 +33,12 @@ class GoalCard(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(f"Goal {self.number}", classes="card-title")
         yield line_input(self.goal.get("text", ""), "The goal in the patient's words", "text")
-        yield Static(classes="hint pain-hint")
+        yield self.pain_hint(Static(classes="hint pain-hint"), self.goal.get("text", ""))
         for part in self.protocol.guidance.smart_parts:
             with Horizontal(classes="smart-part"):
                 yield Static(literal(part.label), classes="part-label")
                 yield line_input(self.goal.get("parts", {}).get(part.id, ""), part.prompt, part.id)
         yield Button("Remove goal", classes="remove", compact=True, tooltip="Remove this goal")
-
-    def on_mount(self) -> None:
-        self.check_pain_focus()
 
     @property
     def value(self) -> dict[str, Any]:
@@ -49,25 +46,25 @@ class GoalCard(Vertical):
         parts = {p.id: texts[p.id] for p in self.protocol.guidance.smart_parts if texts[p.id].strip()}
         return {"id": self.goal_id, "text": texts["text"], "parts": parts}
 
-    def check_pain_focus(self) -> None:
+    def pain_hint(self, hint: Static, goal_text: str) -> Static:
+        """Show the pack's gentle hint while the goal's words are about pain (it never blocks anything)."""
         pain = self.protocol.guidance.pain_focus
-        flags = pain.flags(named(self, "text").value)
-        hint = self.query_one(".pain-hint", Static)
-        hint.display = bool(flags)
-        if flags:
-            hint.update(literal(f"💡 {pain.hint}"))
+        flagged = bool(pain.flags(goal_text))
+        if flagged:
+            hint.update(literal(pain.hint))
+        hint.display = flagged
+        return hint
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.name == "text":
-            self.check_pain_focus()
+            self.pain_hint(self.query_one(".pain-hint", Static), event.value)
 
 
 class GoalListField(AnswerField):
     def compose_input(self) -> ComposeResult:
         goals = self.initial or [{"id": new_id(), "text": "", "parts": {}}]
-        with Vertical(classes="cards"):
-            for number, goal in enumerate(goals, 1):
-                yield GoalCard(self.protocol, goal, number)
+        for number, goal in enumerate(goals, 1):
+            yield GoalCard(self.protocol, goal, number)
         yield Button("+ Add goal", classes="add", compact=True, tooltip="Add another goal")
 
     @property
@@ -80,10 +77,9 @@ class GoalListField(AnswerField):
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        cards = self.query_one(".cards")
         if event.button.has_class("add"):
-            card = GoalCard(self.protocol, {"id": new_id(), "text": "", "parts": {}}, len(cards.children) + 1)
-            await cards.mount(card)
+            card = GoalCard(self.protocol, {"id": new_id(), "text": "", "parts": {}}, len(self.query(GoalCard)) + 1)
+            await self.mount(card, before=event.button)
             card.query_one(Input).focus()
         else:
             await event.button.query_ancestor(GoalCard).remove()

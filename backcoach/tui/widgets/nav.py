@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
+import textwrap
+
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from backcoach.model import Session
 from backcoach.protocol import Component, Phase, Protocol
-from backcoach.tui.display import MARKS
+from backcoach.tui.display import MARKS, literal
+
+TITLE_WIDTH = 19  # the navigator is 26 cells: mark, number, then the title wrapped under itself
 
 
-def entry(protocol: Protocol, session: Session, comp: Component) -> Table:
-    """Mark, number and title, the title wrapping under itself (a hanging indent)."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=4, no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(Text(f"{MARKS[session.component_status(protocol, comp.id)]} {comp.number}"), Text(comp.title))
-    return grid
+def entry(protocol: Protocol, session: Session, comp: Component) -> Content:
+    head = f"{MARKS[session.component_status(protocol, comp.id)]} {comp.number:<2} "
+    lines = textwrap.wrap(comp.title, TITLE_WIDTH) or [""]
+    return literal(head + ("\n" + " " * len(head)).join(lines))
 
 
 class ComponentNav(OptionList):

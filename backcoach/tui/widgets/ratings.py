@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, Static
 
 from backcoach.model import new_id
@@ -40,9 +40,8 @@ class RatingListField(AnswerField):
         items = self.initial or [dict(i) for i in earlier] or [self.blank()]
         if not self.initial and earlier:
             yield Static(literal("Ratings from the last session: re-rate each one."), classes="hint")
-        with Vertical(classes="rows"):
-            for item in items:
-                yield self.row(item, before.get(item["id"]))
+        for item in items:
+            yield self.row(item, before.get(item["id"]))
         yield Button("+ Add", classes="add", compact=True, tooltip="Add an item")
 
     def blank(self) -> dict[str, Any]:
@@ -69,7 +68,7 @@ class RatingListField(AnswerField):
         event.stop()
         if event.button.has_class("add"):
             row = self.row(self.blank(), None)
-            await self.query_one(".rows").mount(row)
+            await self.mount(row, before=event.button)
             row.query_one(Input).focus()
         else:
             await event.button.query_ancestor(RatingRow).remove()

@@ -12,24 +12,26 @@ from textual.widgets import Input, RadioSet, Static
 from backcoach.model import GoalState
 from backcoach.protocol import Field
 from backcoach.tui.display import day, literal
-from backcoach.tui.widgets.fields import AnswerField, named, radio_set
+from backcoach.tui.widgets.fields import AnswerField, radio_set
 from backcoach.tui.widgets.goals import line_input
 
 
 class ReviewCard(Vertical):
     def __init__(self, spec: Field, state: GoalState, review: dict[str, Any] | None):
         super().__init__(classes="card review-card")
-        self.spec, self.state, self.review = spec, state, review or {}
+        self.spec, self.state = spec, state
+        review = review or {}
+        self.attainment = radio_set(spec.attainment, review.get("attainment")).add_class("attainment")
+        self.prompt = Static(classes="prompt")
+        self.note = line_input(review.get("note", ""), "", "note")
+        self.decision = radio_set(spec.decisions, review.get("decision")).add_class("decision")
+        self.revised = line_input((review.get("revised") or {}).get("text") or state.goal["text"], "", "revised")
+        self.show_parts(review.get("attainment"), review.get("decision"))
 
     def compose(self) -> ComposeResult:
         yield Static(literal(self.state.goal["text"] or "—", "bold"), classes="card-title")
         yield Static(literal(self.history()), classes="field-help")
-        yield radio_set(self.spec.attainment, self.review.get("attainment")).add_class("attainment")
-        yield Static(classes="prompt")
-        yield line_input(self.review.get("note", ""), "", "note")
-        yield radio_set(self.spec.decisions, self.review.get("decision")).add_class("decision")
-        revised = (self.review.get("revised") or {}).get("text") or self.state.goal["text"]
-        yield line_input(revised, "", "revised")
+        yield from (self.attainment, self.prompt, self.note, self.decision, self.revised)
 
     def history(self) -> str:
         labels = {o.id: o.label for o in self.spec.attainment}
@@ -37,39 +39,34 @@ class ReviewCard(Vertical):
         steps += [f"{labels.get(e.attainment or '', '—')} {day(e.date)}" for e in self.state.history]
         return " · ".join(steps)
 
-    def on_mount(self) -> None:
-        self.show_parts()
-
-    def choice(self, kind: str) -> str | None:
-        pressed = self.query_one(f"RadioSet.{kind}", RadioSet).pressed_button
+    @staticmethod
+    def choice(options: RadioSet) -> str | None:
+        pressed = options.pressed_button
         return pressed.name if pressed else None
 
-    def show_parts(self) -> None:
+    def show_parts(self, attainment_id: str | None, decision_id: str | None) -> None:
         """The note appears with the prompt of the chosen attainment; the new wording when adjusting."""
-        attainment = next((o for o in self.spec.attainment if o.id == self.choice("attainment")), None)
+        attainment = next((o for o in self.spec.attainment if o.id == attainment_id), None)
         prompt = attainment.prompt if attainment else ""
-        self.query_one(".prompt", Static).update(literal(prompt))
-        note = named(self, "note")
-        self.query_one(".prompt").display = note.display = bool(prompt) or bool(note.value)
-        named(self, "revised").display = self.choice("decision") == "adjust"
+        self.prompt.update(literal(prompt))
+        self.prompt.display = self.note.display = bool(prompt) or bool(self.note.value)
+        self.revised.display = decision_id == "adjust"
 
     @property
     def value(self) -> dict[str, Any]:
         goal = self.state.goal
-        revised = named(self, "revised").value
-        decision = self.choice("decision")
+        decision = self.choice(self.decision)
+        revised = {"id": goal["id"], "text": self.revised.value, "parts": goal.get("parts", {})}
         return {
             "goal_id": goal["id"],
-            "attainment": self.choice("attainment"),
-            "note": named(self, "note").value,
+            "attainment": self.choice(self.attainment),
+            "note": self.note.value,
             "decision": decision,
-            "revised": {"id": goal["id"], "text": revised, "parts": goal.get("parts", {})}
-            if decision == "adjust"
-            else None,
+            "revised": revised if decision == "adjust" else None,
         }
 
     def on_radio_set_changed(self) -> None:
-        self.show_parts()
+        self.show_parts(self.choice(self.attainment), self.choice(self.decision))
 
 
 class GoalReviewField(AnswerField):
