@@ -16,9 +16,6 @@ from backcoach.store import Home, PatientLocked
 from backcoach.tui.commands import BackcoachCommands
 from backcoach.tui.display import day
 from backcoach.tui.screens.consult import ConsultScreen
-from backcoach.tui.screens.home import HomeScreen
-from backcoach.tui.screens.patient import PatientScreen
-from backcoach.tui.screens.summary import SummaryScreen
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -50,10 +47,12 @@ class BackcoachApp(App):
 
     def on_mount(self) -> None:
         if self.patient_id is None or not self.open_consultation(self.patient_id):
-            self.push_screen(HomeScreen())
+            self.go_home()
 
-    # --- where to go ----------------------------------------------------------------------------------------
+    # --- where to go (screens other than the consultation load on first use: `consult ID` starts faster) ----
     def go_home(self) -> None:
+        from backcoach.tui.screens.home import HomeScreen
+
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
@@ -65,6 +64,8 @@ class BackcoachApp(App):
         except BackcoachError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        from backcoach.tui.screens.patient import PatientScreen
+
         self.push_screen(PatientScreen(patient_id))
 
     def open_consultation(self, patient_id: str) -> bool:
@@ -96,6 +97,8 @@ class BackcoachApp(App):
         self.open_patient(patient_id)
 
     def show_summary(self, consultation: Consultation) -> None:
+        from backcoach.tui.screens.summary import SummaryScreen
+
         self.switch_screen(SummaryScreen(consultation.record, consultation.session))
 
     # --- quitting and themes --------------------------------------------------------------------------------

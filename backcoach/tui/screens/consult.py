@@ -31,7 +31,8 @@ Command = tuple[str, str, Callable[[], object]]
 
 class ConsultScreen(Screen):
     CSS_PATH = "consult.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    WIDE = 110  # from this width the guidance pane shows beside the form
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Save and go back to the patient", id="consult.back"),
         Binding("ctrl+b", "step(-1)", "Prev", tooltip="Previous component (saves)", priority=True, id="consult.prev"),
@@ -63,7 +64,8 @@ class ConsultScreen(Screen):
     ]
 
     def __init__(self, consultation: Consultation, note: str = ""):
-        super().__init__()
+        # the width class from the start, so the first resize does not restyle the whole screen
+        super().__init__(classes="-wide" if self.app.size.width >= self.WIDE else "-narrow")
         self.consultation, self.protocol = consultation, consultation.protocol
         self.session = consultation.session
         self.note = note  # e.g. why this opened read-only
@@ -117,7 +119,7 @@ class ConsultScreen(Screen):
             nav.show(self.protocol, phase, self.session, component_id)
         form = await self.form(self.current)
         self.query_one(ContentSwitcher).current = form.id
-        self.refresh_progress()
+        self.refresh_progress(marks=False)
         if focus:
             form.focus_first()
 
@@ -176,7 +178,7 @@ class ConsultScreen(Screen):
         self.autosaver.changed()
         self.refresh_progress()
 
-    def refresh_progress(self) -> None:
+    def refresh_progress(self, marks: bool = True) -> None:
         protocol, session = self.protocol, self.session
         covered = set(session.covered(protocol))
         for phase in protocol.phases:
@@ -186,7 +188,8 @@ class ConsultScreen(Screen):
         total = len(protocol.components)
         overall = f"Covered {len(covered)}/{total} {meter(len(covered), total, 10)}"
         self.query_one("#coverage", Static).update(literal(overall))
-        self.query_one(ComponentNav).refresh_marks(protocol, session)
+        if marks:
+            self.query_one(ComponentNav).refresh_marks(protocol, session)
         self.query_one("#guidance-text", Static).update(guidance_for(protocol, self.current, session))
 
     def saved(self, when: datetime) -> None:
