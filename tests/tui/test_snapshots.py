@@ -21,24 +21,29 @@ def follow_up(clinic, protocol):
     return clinic
 
 
+async def settle(pilot) -> None:
+    """Let focus changes and their restyling finish before the screenshot."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+
+
 def at(component_id: str):
     async def run_before(pilot) -> None:
         await pilot.app.screen.goto(component_id)
-        await pilot.pause()
-        await pilot.wait_for_scheduled_animations()
+        await settle(pilot)
 
     return run_before
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_home(snap_compare, clinic, protocol, size):
-    assert snap_compare(make_app(clinic, protocol), terminal_size=size)
+    assert snap_compare(make_app(clinic, protocol), terminal_size=size, run_before=settle)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_planning_new_session(snap_compare, clinic, protocol, size):
     add_session(clinic, protocol, "bo", FEB, {}, complete=False)
-    assert snap_compare(make_app(clinic, protocol, "bo"), terminal_size=size)
+    assert snap_compare(make_app(clinic, protocol, "bo"), terminal_size=size, run_before=settle)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -53,7 +58,7 @@ def test_goal_editor_with_pain_focus_hint(snap_compare, clinic, protocol, size):
         await at("planning.goals")(pilot)
         card = pilot.app.screen.query("GoalCard").last()
         card.query("Input").first().focus()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(clinic, protocol, "bo"), terminal_size=size, run_before=run_before)
 
@@ -74,7 +79,7 @@ def test_follow_up_goal_evaluation(snap_compare, follow_up, protocol, size):
         await at("evaluation.goal_review")(pilot)
         pilot.app.screen.query("RadioSet.attainment").first().focus()
         await pilot.press("down", "enter", "tab", *"Walked twice", "tab", "down", "enter")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(follow_up, protocol, "ann"), terminal_size=size, run_before=run_before)
 
@@ -84,7 +89,7 @@ def test_summary(snap_compare, clinic, protocol, size):
     async def run_before(pilot) -> None:
         record = clinic.load("ann")
         await pilot.app.push_screen(SummaryScreen(record, record.sessions[0]))
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(clinic, protocol), terminal_size=size, run_before=run_before)
 

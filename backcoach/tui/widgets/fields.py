@@ -71,7 +71,7 @@ class AnswerField(Vertical):
         target = next((w for w in self.query("*") if w.focusable), None)
         if target is None:
             return False
-        target.focus()
+        target.focus(scroll_visible=False)  # the form decides what to show (see ComponentForm.focus_first)
         return True
 
 

@@ -50,5 +50,6 @@ class ComponentForm(VerticalScroll):
 
     def focus_first(self) -> None:
         """Focus the first answer field that takes input (a goal review with no goals takes none)."""
+        self.scroll_home(animate=False, immediate=True)  # title and "How?" first: what to ask
         if not any(answer.focus_first() for answer in self.query(AnswerField)):
             self.focus()

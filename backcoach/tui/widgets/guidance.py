@@ -26,7 +26,7 @@ def guidance_for(protocol: Protocol, component: Component, session: Session) -> 
             blocks.append(literal(g.stages_source, "dim"))
         elif spec.type == "goal_list":
             blocks += [_item(p.label, p.prompt) for p in g.smart_parts]
-            blocks.append(literal(g.pain_focus.hint, "italic"))
+            blocks.append(literal(g.smart_source, "dim"))
         elif spec.type == "goal_review":
             blocks += [_item(o.label, o.prompt) for o in spec.attainment]
         elif spec.type == "multi" and spec.options_from:
