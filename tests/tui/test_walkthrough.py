@@ -106,7 +106,7 @@ async def test_follow_up_evaluates_the_first_sessions_goals(clinic, protocol):
             "I want to be pain free",
         ]
         first = cards[0]
-        assert not first.query_one(".prompt").display
+        assert not first.query_one(".prompt").display and first.note.display
         first.query_one("RadioSet.attainment").focus()
         await pilot.press("down", "enter")  # partly
         await pilot.pause()
@@ -212,3 +212,21 @@ async def test_looking_at_prefilled_ratings_records_nothing(clinic, protocol):
         assert str(app.screen.query_one("#saved").render()) != "Saved 12:34:56"
         await pilot.press("ctrl+q")
     assert clinic.load("ann").open_session.answers == {}
+
+
+async def test_home_filters_as_you_type_and_archives(clinic, protocol):
+    app = make_app(clinic, protocol)
+    async with app.run_test() as pilot:
+        table = app.screen.query_one("#patients")
+        assert table.row_count == 2
+        await pilot.press(*"newm")
+        assert table.row_count == 1
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm
+        await pilot.pause()
+        await pilot.press("ctrl+u")  # clear the filter
+        assert table.row_count == 1
+        await pilot.press("ctrl+q")
+    assert clinic.load("bo").patient.archived
+    assert not clinic.load("ann").patient.archived

@@ -23,7 +23,7 @@ class ReviewCard(Vertical):
         review = review or {}
         self.attainment = radio_set(spec.attainment, review.get("attainment")).add_class("attainment")
         self.prompt = Static(classes="prompt")
-        self.note = line_input(review.get("note", ""), "", "note")
+        self.note = line_input(review.get("note", ""), "Note", "note")  # always there: Tab lands in it
         self.decision = radio_set(spec.decisions, review.get("decision")).add_class("decision")
         self.revised = line_input((review.get("revised") or {}).get("text") or state.goal["text"], "", "revised")
         self.show_parts(review.get("attainment"), review.get("decision"))
@@ -45,11 +45,11 @@ class ReviewCard(Vertical):
         return pressed.name if pressed else None
 
     def show_parts(self, attainment_id: str | None, decision_id: str | None) -> None:
-        """The note appears with the prompt of the chosen attainment; the new wording when adjusting."""
+        """The note is asked with the prompt of the chosen attainment; the new wording shows when adjusting."""
         attainment = next((o for o in self.spec.attainment if o.id == attainment_id), None)
         prompt = attainment.prompt if attainment else ""
         self.prompt.update(literal(prompt))
-        self.prompt.display = self.note.display = bool(prompt) or bool(self.note.value)
+        self.prompt.display = bool(prompt)
         self.revised.display = decision_id == "adjust"
 
     @property
