@@ -10,58 +10,26 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from backcoach.protocol import builtin_protocol
 from backcoach.store import Home
 from backcoach.tui.app import BackcoachApp
 
-OUT = Path(__file__).resolve().parent / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "scripts" / "screenshots"
 SIZE = (120, 34)
-JAN = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
-FEB = datetime(2026, 2, 9, 10, 0, tzinfo=UTC)
+sys.path.insert(0, str(ROOT))
 
-INITIAL = {
-    ("planning.goals", "values"): "Playing with my grandchildren; gardening",
-    ("planning.goals", "goals"): [
-        {
-            "id": "g1",
-            "text": "Walk to the market and back three times a week",
-            "parts": {"specific": "To the market on foot, with my neighbour", "time_bound": "In four weeks"},
-        },
-        {"id": "g2", "text": "I want to be pain free", "parts": {}},
-    ],
-    ("planning.readiness", "stage"): "preparation",
-    ("planning.readiness", "confidence"): 7,
-    ("delivery.successful_experiences", "feared_activities"): [
-        {"id": "f1", "item": "Lifting a shopping bag", "rating": 8},
-        {"id": "f2", "item": "Bending to the floor", "rating": 6},
-    ],
-    ("evaluation.action_plan", "flare_up_plan"): "Keep walking, shorter walks; breathing exercises",
-    ("evaluation.action_plan", "red_flags_reviewed"): ["bladder", "bowel", "saddle_numbness"],
-}
+from tests.tui.clinic import FEB, add_session, demo_clinic, fixed_clock  # noqa: E402  (the tests' fixed clinic)
 
 
 def demo_home(root: Path) -> Home:
-    home, protocol = Home(root), builtin_protocol()
-    for pid, name, born in (("ann", "Ann Example", 1968), ("bo", "Bo Newman", 1990), ("cy", "Cy Walker", 1975)):
-        home.add_patient(name, patient_id=pid, born=born)
-    for started, answers, complete in ((JAN, INITIAL, True), (FEB, {}, False)):
-        with home.open("ann") as writer:
-            session = writer.record.new_session(protocol)
-            for (comp, field), value in answers.items():
-                session.set_answer(protocol, comp, field, value)
-            if complete:
-                session.complete()
-                session.ended = started
-            session.started = session.updated = started
-            writer.save_session(session)
+    """The tests' clinic, plus a follow-up started for Ann and a third patient."""
+    home, protocol = demo_clinic(Home(root), builtin_protocol()), builtin_protocol()
+    home.add_patient("Cy Walker", patient_id="cy", born=1975)
+    add_session(home, protocol, "ann", FEB, {}, complete=False)
     return home
-
-
-def clock() -> datetime:
-    return datetime(2026, 2, 9, 10, 24, 5)
 
 
 Scene = Callable[[BackcoachApp, object], Awaitable[None]]
@@ -91,7 +59,7 @@ SCENES: dict[str, tuple[str | None, Scene | None]] = {
 
 async def shoot(root: Path, name: str, patient_id: str | None, scene: Scene | None) -> Path:
     home = demo_home(root / name)
-    app = BackcoachApp(home, builtin_protocol(), patient_id=patient_id, clock=clock)
+    app = BackcoachApp(home, builtin_protocol(), patient_id=patient_id, clock=fixed_clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         if scene is not None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from backcoach.tui.screens.summary import SummaryScreen
-from tests.tui.conftest import FEB, HOSTILE, add_session, make_app
+from tests.tui.clinic import FEB, HOSTILE, add_session
+from tests.tui.conftest import make_app
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 

@@ -14,7 +14,8 @@ from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
 from backcoach.tui.widgets.ratings import RatingListField
 from backcoach.tui.widgets.review import ReviewCard
-from tests.tui.conftest import FEB, HOSTILE, add_session, make_app
+from tests.tui.clinic import FEB, HOSTILE, add_session
+from tests.tui.conftest import make_app
 
 
 def plain(renderable) -> str:
