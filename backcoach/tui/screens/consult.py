@@ -92,7 +92,6 @@ class ConsultScreen(Screen):
         with Horizontal(id="statusbar"):
             yield Static(id="coverage")
             yield Static(id="saved")
-        yield Footer()
 
     @property
     def read_only(self) -> bool:
@@ -103,6 +102,8 @@ class ConsultScreen(Screen):
         start = self.protocol.components[0] if self.read_only else self.consultation.first_unanswered()
         self.query_one("#saved", Static).update("Read only" if self.read_only else "Autosave on")
         await self.goto(start.id, focus=not self.read_only)
+        # the footer comes last, once focus is in place: it is composed once instead of twice
+        await self.mount(Footer())
 
     # --- navigation -----------------------------------------------------------------------------------------
     async def goto(self, component_id: str, *, focus: bool = True) -> None:
