@@ -67,7 +67,9 @@ def root(
     """Without a command: open the consultation app."""
     ctx.obj = AppState(home=home, protocol_path=protocol_file)
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        from backcoach.tui import run_app
+
+        run_app(ctx.obj.open_home(), ctx.obj.protocol())
 
 
 def main() -> None:

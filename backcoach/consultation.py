@@ -11,6 +11,7 @@ import copy
 import threading
 from typing import Any
 
+from backcoach.errors import UsageError
 from backcoach.model import GoalState, PatientRecord, Session, goal_states
 from backcoach.protocol import Component, Protocol
 from backcoach.store import Home, PatientWriter
@@ -19,7 +20,7 @@ from backcoach.store import Home, PatientWriter
 class Consultation:
     def __init__(self, home: Home, protocol: Protocol, patient_id: str, session_id: str | None = None):
         self.protocol = protocol
-        self._writer: PatientWriter = home.open(patient_id)
+        self._writer: PatientWriter | None = home.open(patient_id)
         self._write_lock = threading.Lock()
         try:
             self.record: PatientRecord = self._writer.record
@@ -30,6 +31,22 @@ class Consultation:
         except BaseException:
             self._writer.close()
             raise
+
+    @classmethod
+    def view(cls, record: PatientRecord, protocol: Protocol, session: Session) -> Consultation:
+        """A read-only consultation over a loaded record: a completed session, or a patient open elsewhere.
+
+        It holds no lock and cannot save; reading works as for a live consultation.
+        """
+        self = cls.__new__(cls)
+        self.protocol, self.record, self.session = protocol, record, session
+        self._writer = None
+        self._write_lock = threading.Lock()
+        return self
+
+    @property
+    def read_only(self) -> bool:
+        return self._writer is None
 
     # --- reading --------------------------------------------------------------------------------------------
     @property
@@ -72,6 +89,8 @@ class Consultation:
 
     def write(self, snapshot: Session) -> None:
         """Write a snapshot to disk (any thread; writes are serialised)."""
+        if self._writer is None:
+            raise UsageError("this consultation is open read-only")
         with self._write_lock:
             self._writer.save_session(snapshot)
 
@@ -83,6 +102,8 @@ class Consultation:
         self.save()
 
     def close(self) -> None:
+        if self._writer is None:
+            return
         with self._write_lock:
             self._writer.close()
 

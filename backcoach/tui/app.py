@@ -1,0 +1,115 @@
+"""The backcoach app: home → patient → consultation → summary, with autosave and a clean quit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from backcoach.consultation import Consultation
+from backcoach.errors import BackcoachError
+from backcoach.model import PatientRecord, Session
+from backcoach.protocol import Protocol
+from backcoach.store import Home, PatientLocked
+from backcoach.tui.commands import BackcoachCommands
+from backcoach.tui.display import day
+from backcoach.tui.screens.consult import ConsultScreen
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class BackcoachApp(App):
+    TITLE = "backcoach"
+    CSS_PATH = ["app.tcss", "widgets/widgets.tcss"]
+    COMMANDS = App.COMMANDS | {BackcoachCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", tooltip="Save everything, then quit", priority=True, id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        home: Home,
+        protocol: Protocol,
+        *,
+        patient_id: str | None = None,
+        clock: Callable[[], datetime] = local_now,
+    ):
+        super().__init__()
+        self.home, self.protocol, self.patient_id, self.clock = home, protocol, patient_id, clock
+        self.theme = THEMES["dark"]
+        self._quit_unsaved = False
+
+    def on_mount(self) -> None:
+        if self.patient_id is None or not self.open_consultation(self.patient_id):
+            self.go_home()
+
+    # --- where to go (screens other than the consultation load on first use: `consult ID` starts faster) ----
+    def go_home(self) -> None:
+        from backcoach.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.push_screen(HomeScreen())
+
+    def open_patient(self, patient_id: str) -> None:
+        try:
+            self.home.load(patient_id)
+        except BackcoachError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        from backcoach.tui.screens.patient import PatientScreen
+
+        self.push_screen(PatientScreen(patient_id))
+
+    def open_consultation(self, patient_id: str) -> bool:
+        """Resume or start the patient's session; read-only when the patient is open in another window."""
+        try:
+            try:
+                self.push_screen(ConsultScreen(Consultation(self.home, self.protocol, patient_id)))
+                return True
+            except PatientLocked as exc:
+                record = self.home.load(patient_id)
+                session = record.open_session or record.latest
+                if session is None:
+                    self.notify(str(exc), severity="warning", markup=False)
+                    return False
+                note = f"{exc}: shown read only."
+                self.push_screen(ConsultScreen(Consultation.view(record, self.protocol, session), note))
+                self.notify(note, severity="warning", markup=False)
+                return True
+        except BackcoachError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return False
+
+    def view_session(self, record: PatientRecord, session: Session) -> None:
+        view = Consultation.view(record, self.protocol, session)
+        self.push_screen(ConsultScreen(view, f"Completed session of {day(session.started)}: read only."))
+
+    def leave_consultation(self, patient_id: str) -> None:
+        self.go_home()
+        self.open_patient(patient_id)
+
+    def show_summary(self, consultation: Consultation) -> None:
+        from backcoach.tui.screens.summary import SummaryScreen
+
+        self.switch_screen(SummaryScreen(consultation.record, consultation.session))
+
+    # --- quitting and themes --------------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Save every open consultation first; if saving fails, say so and quit only on a second ctrl+q."""
+        unsaved = [s for s in self.screen_stack if isinstance(s, ConsultScreen) and not s.finish()]
+        if unsaved and not self._quit_unsaved:
+            self._quit_unsaved = True
+            self.notify("Not everything could be saved. Press ctrl+q again to quit anyway.", severity="error")
+            return
+        self.exit()
+
+    def toggle_dark(self) -> None:
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]

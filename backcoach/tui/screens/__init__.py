@@ -1,0 +1,1 @@
+"""The app's screens: home (patients), one patient, a consultation, and its summary."""

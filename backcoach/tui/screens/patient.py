@@ -1,0 +1,79 @@
+"""One patient: their sessions; start (initial or follow-up) or resume a consultation, view completed ones."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from backcoach.model import PatientRecord
+from backcoach.tui.display import day, literal
+
+
+class PatientScreen(Screen):
+    CSS_PATH = "patient.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Back to the patient list", id="patient.back"),
+        Binding("s", "start", "Start/resume", tooltip="Resume the open session or start one", id="patient.start"),
+        Binding("enter", "view", "Open session", tooltip="Open the highlighted session", id="patient.view"),
+    ]
+
+    def __init__(self, patient_id: str):
+        super().__init__()
+        self.patient_id = patient_id
+        self.record: PatientRecord | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Button("", id="start", variant="primary")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Date", "Kind", "Status", "Covered")
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        record = self.record = self.app.home.load(self.patient_id)
+        p = record.patient
+        self.query_one("#topbar", Static).update(literal(f"{p.name} ({p.id}) · born {p.born or '—'}"))
+        if record.open_session:
+            label = f"Resume the open {record.open_session.kind} session (s)"
+        else:
+            label = f"Start {'a follow-up' if record.sessions else 'the initial'} consultation (s)"
+        self.query_one("#start", Button).label = label
+        table = self.query_one(DataTable)
+        table.clear()
+        total = len(self.app.protocol.components)
+        for s in reversed(record.sessions):
+            covered = f"{len(s.covered(self.app.protocol))}/{total}"
+            table.add_row(day(s.started), s.kind, s.status, covered, key=s.id)
+
+    def on_button_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        self.app.open_consultation(self.patient_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_session(event.row_key.value)
+
+    def action_view(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self.open_session(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def open_session(self, session_id: str) -> None:
+        session = self.record.session(session_id)
+        if session.is_open:
+            self.app.open_consultation(self.patient_id)
+        else:
+            self.app.view_session(self.record, session)
+
+    def action_back(self) -> None:
+        self.app.go_home()

@@ -1,0 +1,1 @@
+"""Widgets of the consultation: one answer widget per field type, the component navigator and the guidance pane."""

@@ -1,0 +1,55 @@
+"""One component of Table 1 as a form: its title, "How?" as the clinician's questions, "Why?" (shown on the
+toggle key), then one answer widget per field."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from backcoach.consultation import Consultation
+from backcoach.protocol import Component
+from backcoach.tui.display import literal
+from backcoach.tui.widgets.fields import AnswerField, ChoiceField, MultiField, ScaleField, StageField, TextField
+from backcoach.tui.widgets.goals import GoalListField
+from backcoach.tui.widgets.ratings import RatingListField
+from backcoach.tui.widgets.review import GoalReviewField
+
+FIELD_WIDGETS: dict[str, type[AnswerField]] = {
+    "text": TextField,
+    "choice": ChoiceField,
+    "multi": MultiField,
+    "scale": ScaleField,
+    "stage": StageField,
+    "goal_list": GoalListField,
+    "rating_list": RatingListField,
+    "goal_review": GoalReviewField,
+}
+
+
+def form_id(component_id: str) -> str:
+    return "form-" + component_id.replace(".", "-")
+
+
+def bullets(lines: tuple[str, ...]) -> str:
+    return "\n".join(f"• {line}" for line in lines)
+
+
+class ComponentForm(VerticalScroll):
+    def __init__(self, consultation: Consultation, component: Component):
+        super().__init__(id=form_id(component.id), classes="form")
+        self.consultation, self.component = consultation, component
+
+    def compose(self) -> ComposeResult:
+        comp = self.component
+        yield Static(literal(f"{comp.number}. {comp.title}"), classes="form-title")
+        yield Static(literal("How?", "bold") + "\n" + literal(bullets(comp.how)), classes="how")
+        yield Static(literal("Why?", "bold") + "\n" + literal(bullets(comp.why)), classes="why")
+        for spec in comp.fields:
+            yield FIELD_WIDGETS[spec.type](self.consultation, comp, spec)
+
+    def focus_first(self) -> None:
+        """Focus the first answer field that takes input (a goal review with no goals takes none)."""
+        self.scroll_home(animate=False, immediate=True)  # title and "How?" first: what to ask
+        if not any(answer.focus_first() for answer in self.query(AnswerField)):
+            self.focus()

@@ -1,0 +1,39 @@
+"""Contextual guidance beside the form, all from the pack: stage tips, SMART prompts, key messages, strategies,
+red flags and attainment prompts, for the fields of the component on screen."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from backcoach.model import Session
+from backcoach.protocol import Component, Protocol
+from backcoach.tui.display import literal
+
+
+def _item(label: str, text: str, chosen: bool = False) -> Content:
+    head = literal(("✓ " if chosen else "") + label, "bold")
+    return head + ("\n" + literal(text) if text else Content(""))
+
+
+def guidance_for(protocol: Protocol, component: Component, session: Session) -> Content:
+    """Everything the pack offers for this component's fields, current choices marked."""
+    g = protocol.guidance
+    blocks: list[Content] = []
+    for spec in component.fields:
+        answer = session.answer(component.id, spec.id)
+        if spec.type == "stage":
+            blocks += [_item(s.label, s.address, s.id == answer) for s in g.stages]
+            blocks.append(literal(g.stages_source, "dim"))
+        elif spec.type == "goal_list":
+            blocks += [_item(p.label, p.prompt) for p in g.smart_parts]
+            blocks.append(literal(g.smart_source, "dim"))
+        elif spec.type == "goal_review":
+            blocks += [_item(o.label, o.prompt) for o in spec.attainment]
+        elif spec.type == "multi" and spec.options_from:
+            chosen = answer or []
+            blocks += [_item(o.label, o.text, o.id in chosen) for o in protocol.options(spec)]
+            if spec.options_from == "red_flags":
+                blocks.append(literal(g.red_flags_source, "dim"))
+    if not blocks:
+        blocks = [literal("Why?", "bold"), *(literal(line) for line in component.why)]
+    return Content("\n\n").join(blocks)

@@ -1,0 +1,106 @@
+"""Rows for `make bench`: how fast the consultation app is ready, and how much memory it takes.
+
+`backcoach consult ID` for a patient with 20 sessions is run through the real CLI in a child process, headless,
+until the consultation screen has focus in its first answer field (its first interactive frame); the baseline is
+a bare Textual app with a Header and a Footer, run the same way in the same run.
+Run a child by hand with `python scripts/bench_tui.py child consult HOME ID` or `... child bare`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import Measurement, timed
+
+SESSIONS = 20
+PATIENT = "bench20"
+
+
+def build_home(root: Path) -> Path:
+    """A home with one patient and 20 sessions (19 complete, the last open), all answered in part."""
+    from backcoach.protocol import builtin_protocol
+    from backcoach.store import Home
+
+    protocol, home = builtin_protocol(), Home(root)
+    if not home.patient_path(PATIENT).exists():
+        home.add_patient("Bench Patient", patient_id=PATIENT, born=1970)
+        with home.open(PATIENT) as writer:
+            for n in range(SESSIONS):
+                session = writer.record.new_session(protocol)
+                session.set_answer(protocol, "planning.goals", "values", f"Session {n}: walking, gardening")
+                goal = {"text": f"Walk {n + 1} km three times a week", "parts": {"time_bound": "In 4 weeks"}}
+                session.set_answer(protocol, "planning.goals", "goals", [goal])
+                rated = [{"item": "Lifting a bag", "rating": max(0, 8 - n // 3)}]
+                session.set_answer(protocol, "delivery.successful_experiences", "feared_activities", rated)
+                if n < SESSIONS - 1:
+                    session.complete()
+                writer.save_session(session)
+    return root
+
+
+def child(kind: str, *args: str) -> None:
+    """Run one app headless until it is ready for typing, then print the peak memory (MB) and exit."""
+    from textual.app import App
+
+    async def until_interactive(pilot) -> None:
+        if kind == "consult":
+            from backcoach.tui.screens.consult import ConsultScreen
+
+            while not (isinstance(pilot.app.screen, ConsultScreen) and pilot.app.focused is not None):
+                await asyncio.sleep(0.002)
+        await pilot.pause()
+        pilot.app.exit()
+
+    run = App.run
+
+    def headless_run(self, **kwargs):
+        return run(self, headless=True, auto_pilot=until_interactive)
+
+    App.run = headless_run
+    if kind == "bare":
+        from textual.widgets import Footer, Header
+
+        class Bare(App):
+            def compose(self):
+                yield Header()
+                yield Footer()
+
+        Bare().run()
+    else:
+        from backcoach.cli import app
+
+        home, patient = args
+        app(["--home", home, "consult", patient], standalone_mode=False)
+    print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+
+
+def _child_command(*args: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "child", *args]
+
+
+def _peak_mb(*args: str) -> float:
+    out = subprocess.run(_child_command(*args), check=True, capture_output=True, text=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def measurements(workdir: Path) -> list[Measurement]:
+    home = str(build_home(workdir / "tui-home"))
+    consult = ("consult", home, PATIENT)
+
+    def run(*args: str):
+        return timed(lambda: subprocess.run(_child_command(*args), check=True, stdout=subprocess.DEVNULL))
+
+    return [
+        Measurement(f"consult ready, {SESSIONS} sessions (vs bare Textual)", run(*consult), run("bare"), max_ratio=1.5),
+        Measurement(
+            f"consult peak memory, {SESSIONS} sessions", lambda: _peak_mb(*consult), unit="MB", max_value=100, repeat=3
+        ),
+    ]
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["child"]:
+    child(*sys.argv[2:])

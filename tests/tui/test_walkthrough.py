@@ -1,0 +1,233 @@
+"""Pilot walk-throughs of the app against a real home folder: what the clinician does, what ends up on disk."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.widgets import RadioSet, SelectionList, TextArea
+
+from backcoach.model import goal_states
+from backcoach.tui.screens.consult import ConsultScreen
+from backcoach.tui.screens.home import HomeScreen
+from backcoach.tui.screens.patient import PatientScreen
+from backcoach.tui.screens.summary import SummaryScreen
+from backcoach.tui.widgets.ratings import RatingListField
+from backcoach.tui.widgets.review import ReviewCard
+from tests.tui.clinic import FEB, HOSTILE, add_session
+from tests.tui.conftest import make_app
+
+
+def plain(renderable) -> str:
+    console = Console(width=100, file=io.StringIO(), record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def form(app):
+    return app.screen.query_one("#forms").visible_content
+
+
+async def test_new_patient_through_all_three_phases_then_reopen_from_disk(home, protocol):
+    app = make_app(home, protocol)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("ctrl+n")
+        await pilot.press(*"Cy Walker", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientScreen)
+        pid = app.screen.patient_id
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConsultScreen)
+        # focus contract: a new session starts in Planning's first field
+        assert isinstance(app.focused, TextArea) and screen.current.id == "planning.goals"
+        await pilot.press(*"Dancing again", "tab", *"Dance at my daughter's wedding")
+        await pilot.press("ctrl+n")  # 2: treatment options, a checklist
+        assert isinstance(app.focused, SelectionList)
+        await pilot.press("space")
+        await pilot.press("ctrl+n")  # 3: stage of change
+        assert isinstance(app.focused, RadioSet)
+        await pilot.press("enter")
+        await pilot.press("ctrl+n", *"Thinks discs slip", "ctrl+n", *"Squats", "ctrl+n")  # 4, 5, then 6
+        assert screen.current.id == "delivery.successful_experiences"
+        await pilot.press(*"Lifting", "tab", "8")  # a feared activity, rated 8
+        await pilot.press("ctrl+n", "space", "ctrl+n")  # 7: a strategy; then 8: goal review
+        await pilot.press(*"No earlier goals", "ctrl+n", *"Scans show damage", "ctrl+n")  # 8 notes, 9
+        await pilot.press(*"Walk daily")  # 10: active tools
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Dance at my daughter's wedding" in plain(app.screen.query_one("#summary Static").content)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+    session = home.load(pid).sessions[0]
+    assert session.status == "complete"
+    assert session.answer("planning.goals", "values") == "Dancing again"
+    assert session.answer("planning.goals", "goals")[0]["text"] == "Dance at my daughter's wedding"
+    assert session.answer("planning.shared_decision", "options_discussed") == ["advice"]
+    assert session.answer("planning.readiness", "stage") == "precontemplation"
+    assert session.answer("delivery.sense_making", "concerns") == "Thinks discs slip"
+    rated = session.answer("delivery.successful_experiences", "feared_activities")
+    assert [(r["item"], r["rating"]) for r in rated] == [("Lifting", 8)]
+    assert session.answer("delivery.pain_emotion_tools", "strategies") == ["distraction"]
+    assert session.answer("evaluation.goal_review", "notes") == "No earlier goals"
+    assert session.answer("evaluation.action_plan", "active_tools") == "Walk daily"
+
+    # reopen: the completed session, read only, shows what is on disk
+    app = make_app(home, protocol)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_patient(pid)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConsultScreen) and screen.read_only
+        assert form(app).query(TextArea).first().text == "Dancing again"
+        assert form(app).query(TextArea).first().is_disabled
+        await screen.goto("evaluation.action_plan", focus=False)
+        assert form(app).query(TextArea).first().text == "Walk daily"
+
+
+async def test_follow_up_evaluates_the_first_sessions_goals(clinic, protocol):
+    add_session(clinic, protocol, "ann", FEB, {}, complete=False)
+    app = make_app(clinic, protocol, "ann")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert screen.session.kind == "follow-up"
+        await screen.goto("evaluation.goal_review")
+        cards = list(form(app).query(ReviewCard))
+        assert [c.state.goal["text"] for c in cards] == [
+            "Walk to the market and back three times a week",
+            "I want to be pain free",
+        ]
+        first = cards[0]
+        assert not first.query_one(".prompt").display and first.note.display
+        first.query_one("RadioSet.attainment").focus()
+        await pilot.press("down", "enter")  # partly
+        await pilot.pause()
+        assert str(first.query_one(".prompt").render()) == "What went well?"
+        await pilot.press("tab", *"Walked twice a week", "tab", "down", "enter")  # note; decision: adjust
+        await pilot.pause()
+        revised = first.revised
+        assert revised.display and revised.value == "Walk to the market and back three times a week"
+        revised.focus()
+        await pilot.press("end", *" with a friend")
+        second = cards[1]
+        second.query_one("RadioSet.attainment").focus()
+        await pilot.press("down", "down", "enter")  # not at all
+        await pilot.pause()
+        assert str(second.query_one(".prompt").render()) == "What are the barriers?"
+        await pilot.press("ctrl+q")
+
+    record = clinic.load("ann")
+    states = {g.id: g for g in goal_states(record, protocol)}
+    g1 = states["g1"]
+    assert g1.goal["text"] == "Walk to the market and back three times a week with a friend"
+    assert g1.goal["parts"]["specific"] == "To the market on foot"  # adjusting keeps the SMART parts
+    assert [(e.attainment, e.decision, e.note) for e in g1.history] == [("partly", "adjust", "Walked twice a week")]
+    assert g1.history[0].previous_text == "Walk to the market and back three times a week"
+    assert states["g2"].history[0].attainment == "not_at_all"
+
+
+async def test_quitting_mid_component_loses_nothing(clinic, protocol):
+    app = make_app(clinic, protocol, "bo")
+    async with app.run_test() as pilot:
+        await pilot.press(*HOSTILE[:-5])  # typed at once, then ctrl+q before the debounce fires
+        await pilot.press("ctrl+q")
+    assert clinic.load("bo").open_session.answer("planning.goals", "values") == HOSTILE[:-5].strip()
+
+
+async def test_changes_are_on_disk_within_a_second_without_navigating(clinic, protocol):
+    app = make_app(clinic, protocol, "bo")
+    async with app.run_test() as pilot:
+        await pilot.press(*"Swimming")
+        await pilot.pause(1.3)
+        assert clinic.load("bo").open_session.answer("planning.goals", "values") == "Swimming"
+        assert str(app.screen.query_one("#saved").render()) == "Saved 12:34:56"
+        await pilot.press("ctrl+q")
+
+
+async def test_follow_up_prefills_fear_ratings_for_re_rating(clinic, protocol):
+    app = make_app(clinic, protocol, "ann")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await screen.goto("delivery.successful_experiences")
+        field = form(app).query_one(RatingListField)
+        assert [(r["item"], r["rating"]) for r in field.value] == [
+            ("Lifting a shopping bag", 8),
+            ("Bending to the floor", 6),
+        ]
+        assert screen.session.answer("delivery.successful_experiences", "feared_activities") is None
+        field.query("ScaleInput").first().focus()
+        await pilot.press("left")  # re-rated 7: now the whole list is this session's answer
+        await pilot.press("ctrl+q")
+    rated = clinic.load("ann").open_session.answer("delivery.successful_experiences", "feared_activities")
+    assert [(r["item"], r["rating"]) for r in rated] == [("Lifting a shopping bag", 7), ("Bending to the floor", 6)]
+
+
+async def test_patient_open_elsewhere_opens_read_only_and_writes_nothing(clinic, protocol):
+    before = clinic.patient_path("ann").read_bytes()
+    with clinic.open("ann"):
+        app = make_app(clinic, protocol, "ann")
+        async with app.run_test() as pilot:
+            screen = app.screen
+            assert isinstance(screen, ConsultScreen) and screen.read_only
+            assert "open in another backcoach window" in str(screen.query_one("#read-only").render())
+            assert all(t.is_disabled for t in form(app).query(TextArea))
+            await pilot.press("ctrl+q")
+    assert clinic.patient_path("ann").read_bytes() == before
+
+
+async def test_hostile_text_is_shown_literally_and_does_nothing(clinic, protocol):
+    clinic.add_patient(HOSTILE, patient_id="evil")
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press(*"evil")
+        await pilot.pause()
+        table = app.screen.query_one("#patients")
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        topbar = str(app.screen.query_one("#topbar").render())
+        assert HOSTILE.replace("\x1b", "") in topbar  # the name as typed, minus the escape character
+        await pilot.press(*"[@click=app.quit]x[/]")
+        await pilot.click("#topbar")
+        assert app.is_running
+        await pilot.press("ctrl+q")
+    assert clinic.load("evil").open_session.answer("planning.goals", "values") == "[@click=app.quit]x[/]"
+
+
+async def test_looking_at_prefilled_ratings_records_nothing(clinic, protocol):
+    app = make_app(clinic, protocol, "ann")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.screen.goto("delivery.successful_experiences")
+        await pilot.pause(1.2)
+        assert str(app.screen.query_one("#saved").render()) != "Saved 12:34:56"
+        await pilot.press("ctrl+q")
+    assert clinic.load("ann").open_session.answers == {}
+
+
+async def test_home_filters_as_you_type_and_archives(clinic, protocol):
+    app = make_app(clinic, protocol)
+    async with app.run_test() as pilot:
+        table = app.screen.query_one("#patients")
+        assert table.row_count == 2
+        await pilot.press(*"newm")
+        assert table.row_count == 1
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm
+        await pilot.pause()
+        await pilot.press("ctrl+u")  # clear the filter
+        assert table.row_count == 1
+        await pilot.press("ctrl+q")
+    assert clinic.load("bo").patient.archived
+    assert not clinic.load("ann").patient.archived
