@@ -8,11 +8,11 @@ import stat
 import sys
 
 import pytest
-from export_data import HOSTILE, PATIENT_ID, make_fixture_patient
 
 from backcoach.cli import main
 from backcoach.model import Patient, PatientRecord
 from backcoach.store import Home
+from tests.export_data import HOSTILE, PATIENT_ID, make_fixture_patient
 
 
 @pytest.fixture

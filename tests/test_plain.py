@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from plain_helpers import CLEAR, CTRL_C, CTRL_D, DOWN, ENTER, SPACE, UP, drive_plain, line, pick, without_ids
 
 from backcoach.consultation import Consultation
 from backcoach.plain import command_for, run
+from tests.plain_helpers import CLEAR, CTRL_C, CTRL_D, DOWN, ENTER, SPACE, UP, drive_plain, line, pick, without_ids
 
 HOSTILE = "[bold]x[/] [link=javascript:x]y[/link] <script>"
 

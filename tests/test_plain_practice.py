@@ -5,13 +5,13 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from helpers import run_backcoach, run_cli
-from plain_helpers import CTRL_C, DOWN, ENTER, SPACE, drive_plain, line, pick, without_ids
 
 from backcoach.plain import practise
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import find_case
 from backcoach.practice.session import PracticeSession
+from tests.helpers import run_backcoach, run_cli
+from tests.plain_helpers import CTRL_C, DOWN, ENTER, SPACE, drive_plain, line, pick, without_ids
 
 GOALS, SHARED, SENSE = "planning.goals", "planning.shared_decision", "delivery.sense_making"
 

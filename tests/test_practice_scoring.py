@@ -7,12 +7,12 @@ import math
 from datetime import timedelta
 
 import pytest
-from practice_helpers import GOOD_GOAL, perfect_answers
 
 from backcoach.model import Patient, PatientRecord, Session, goal_states
 from backcoach.practice.cases import find_case, shipped_cases
 from backcoach.practice.scoring import Attempt, score
 from backcoach.protocol import builtin_protocol
+from tests.practice_helpers import GOOD_GOAL, perfect_answers
 
 CASE_IDS = [c.id for c in shipped_cases(builtin_protocol())]
 

@@ -8,7 +8,6 @@ import stat
 import sys
 
 import pytest
-from practice_helpers import perfect_answers
 
 from backcoach.cli import main
 from backcoach.errors import BackcoachError, UsageError
@@ -16,6 +15,7 @@ from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import find_case
 from backcoach.practice.report import render
 from backcoach.practice.session import PracticeSession
+from tests.practice_helpers import perfect_answers
 
 HOSTILE = "[bold]x[/] [@click=app.quit] [link=javascript:x] <script>alert(1)</script>"
 

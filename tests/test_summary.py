@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from export_data import HOSTILE, make_fixture_patient
 from rich.console import Console
 
 from backcoach.summary import clinician_renderable, clinician_summary, patient_handout, render
+from tests.export_data import HOSTILE, make_fixture_patient
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))

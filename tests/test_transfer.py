@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from export_data import PATIENT_ID, make_fixture_patient
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from backcoach.model import Session
 from backcoach.protocol import builtin_protocol
 from backcoach.store import Home, PatientLocked
 from backcoach.transfer import EXPORT_FORMAT, ImportRefused, dumps, export_record, import_record, parse_export
+from tests.export_data import PATIENT_ID, make_fixture_patient
 
 PROTOCOL = builtin_protocol()
 FIELDS = [(c, f) for c in PROTOCOL.components for f in c.fields if f.type != "goal_review"]
