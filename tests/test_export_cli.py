@@ -146,3 +146,18 @@ def test_export_one_for_a_screen_never_replaces_a_file(fixture_home, protocol, t
     assert first.read_text() == second.read_text() and stat.S_IMODE(second.stat().st_mode) == 0o600
     record_file = export_one(record, record.sessions[1], protocol, tmp_path, "json")
     assert record_file.name == f"{PATIENT_ID}.json" and len(json.loads(record_file.read_text())["sessions"]) == 2
+
+
+def test_import_goes_on_past_a_damaged_stored_file_and_exits_3(run, fixture_home, tmp_path):
+    """The stored file of the first patient is damaged: it is reported and kept; the next file is imported."""
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(run("export", PATIENT_ID, "--format", "json")[1])
+    fixture_home.add_patient("Other", patient_id="other")
+    second.write_text(run("export", "other", "--format", "json")[1])
+    damaged = b'{"meta": {"1": {"sch'
+    fixture_home.patient_path(PATIENT_ID).write_bytes(damaged)
+    code, out, err = run("import", str(first), str(second), home_dir=fixture_home.root)
+    assert code == 3
+    assert "first.json" in err and "damaged" in err and err.count("\n") == 1
+    assert "second.json: patient other" in out and "1 file(s) imported, 1 refused" in out
+    assert fixture_home.patient_path(PATIENT_ID).read_bytes() == damaged

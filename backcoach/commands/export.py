@@ -148,23 +148,22 @@ def import_files(
     ] = False,
 ) -> None:
     """Import patient records from JSON exports; sessions already stored are left alone."""
-    from backcoach.store import PatientLocked
-    from backcoach.transfer import ImportRefused, import_record, read_export
+    from backcoach.transfer import import_record, read_export
 
     st = state(ctx)
     home, protocol = st.open_home(), st.protocol()
-    failed = 0
-    for path in files:
+    failed, exit_code = 0, 0
+    for path in files:  # one file that cannot be imported (refused, locked, damaged in the home) never stops the rest
         try:
             outcome = import_record(home, read_export(path, protocol), replace=replace)
-        except (ImportRefused, PatientLocked, UsageError) as exc:
+        except BackcoachError as exc:
             print(f"backcoach: {path}: {exc}", file=sys.stderr)
-            failed += 1
+            failed, exit_code = failed + 1, max(exit_code, exc.exit_code)
         except OSError as exc:
             print(f"backcoach: {path}: cannot read ({exc.strerror})", file=sys.stderr)
-            failed += 1
+            failed, exit_code = failed + 1, max(exit_code, 1)
         else:
             typer.echo(f"{path}: {outcome.describe()}")
     if failed:
         typer.echo(f"{len(files) - failed} file(s) imported, {failed} refused")
-        raise typer.Exit(1)
+        raise typer.Exit(exit_code)
