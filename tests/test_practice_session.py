@@ -240,3 +240,21 @@ def test_run_hands_the_open_session_to_the_ui(home, protocol, monkeypatch, capsy
     assert stored.meta.student == "Ana" and stored.meta.finished and stored.session.status == "complete"
     with AttemptStore(home).home.open(seen[0]):  # the attempt's lock was released (PatientLocked otherwise)
         pass
+
+
+def test_report_into_an_existing_folder_leaves_its_mode_alone(home, protocol, monkeypatch, capsys, tmp_path):
+    """--out . must not make the teacher's own folder private (or fail on a folder they do not own)."""
+    with PracticeSession.start(home, protocol, find_case("acute_fear", protocol)) as session:
+        session.finish()
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    args = ("--home", str(home.root), "practice", "report", "--format", "md", "--out")
+    code, _, _ = run_cli(monkeypatch, capsys, *args, str(shared))
+    assert code == 0 and stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert [stat.S_IMODE(p.stat().st_mode) for p in shared.iterdir()] == [0o600]
+    code, _, err = run_cli(monkeypatch, capsys, *args, str(tmp_path / "new" / "reports"))
+    assert code == 0 and stat.S_IMODE((tmp_path / "new" / "reports").stat().st_mode) == 0o700
+    not_a_folder = next(shared.iterdir())
+    code, _, err = run_cli(monkeypatch, capsys, *args, str(not_a_folder))
+    assert code == 2 and err == f"backcoach: --out {not_a_folder}: not a folder\n"

@@ -86,9 +86,9 @@ def export(
             raise UsageError("printing takes one patient; to export more, add --out DIR")
         _print_one(job, home.load(ids[0]), st.protocol())
         return
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: not a folder")
-    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from backcoach.locations import output_folder
+
+    output_folder(out)
     _export_many(job, ids if ids else home.patient_ids())
 
 

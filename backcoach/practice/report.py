@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.rule import Rule
 
 from backcoach.errors import BackcoachError
-from backcoach.locations import ensure_private_dir
+from backcoach.locations import output_folder
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import Case, find_case
 from backcoach.practice.feedback import duration, feedback_view
@@ -151,7 +151,7 @@ def write_reports(
 ) -> ReportTally:
     """One file per attempt in `out`; a failing attempt or an existing file is tallied, never fatal."""
     tally = ReportTally()
-    ensure_private_dir(out)
+    output_folder(out)
     for attempt_id, result in results:
         if isinstance(result, BackcoachError):
             tally.failed.append(f"attempt {attempt_id}: {result}")
