@@ -258,3 +258,12 @@ def test_report_into_an_existing_folder_leaves_its_mode_alone(home, protocol, mo
     not_a_folder = next(shared.iterdir())
     code, _, err = run_cli(monkeypatch, capsys, *args, str(not_a_folder))
     assert code == 2 and err == f"backcoach: --out {not_a_folder}: not a folder\n"
+
+
+def test_a_stray_file_among_attempts_is_tallied_not_fatal(home, protocol, monkeypatch, capsys):
+    with PracticeSession.start(home, protocol, find_case("acute_fear", protocol)) as session:
+        session.finish()
+    (home.practice_dir / "patients" / "copy of attempt.json").write_text("{}")
+    code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "json")
+    assert code == 1 and len(json.loads(out)["attempts"]) == 1
+    assert err.strip().splitlines()[-1] == "1 attempt(s) reported, 1 failed"

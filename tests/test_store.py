@@ -252,3 +252,14 @@ def test_backup_is_a_zip_of_the_data(three_patients, tmp_path):
     assert mode(out) == 0o600
     default = backup_home(three_patients)
     assert default.parent == three_patients.root / "backups" and zipfile.is_zipfile(default)
+
+
+def test_a_stray_file_whose_name_is_not_an_id_never_stops_a_listing(three_patients, protocol):
+    from tests.helpers import run_backcoach
+
+    stray = three_patients.patients_dir / "notes copy.json"
+    stray.write_text("{}")
+    found = dict(three_patients.records())
+    assert isinstance(found["notes copy"], DamagedFile) and sum(isinstance(r, DamagedFile) for r in found.values()) == 1
+    done = run_backcoach("session", "list", home=three_patients.root)
+    assert done.returncode == 0 and "notes copy.json" in done.stderr and done.stderr.count("\n") == 1

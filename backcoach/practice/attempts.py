@@ -167,7 +167,9 @@ class AttemptStore:
 
     def load(self, attempt_id: str) -> StoredAttempt:
         """One attempt, read-only; a damaged patient or metadata file raises DamagedFile."""
-        record = self.home.load(attempt_id)
+        return self._attempt(attempt_id, self.home.load(attempt_id))
+
+    def _attempt(self, attempt_id: str, record: PatientRecord) -> StoredAttempt:
         meta = self.read_meta(attempt_id)
         try:
             record.session(meta.session_id)
@@ -179,8 +181,8 @@ class AttemptStore:
 
     def attempts(self) -> Iterator[tuple[str, StoredAttempt | DamagedFile]]:
         """Every attempt, or the error for one that cannot be read: one damaged attempt never stops a batch."""
-        for attempt_id in self.ids():
+        for attempt_id, record in self.home.records():
             try:
-                yield attempt_id, self.load(attempt_id)
+                yield attempt_id, record if isinstance(record, DamagedFile) else self._attempt(attempt_id, record)
             except DamagedFile as exc:
                 yield attempt_id, exc

@@ -209,6 +209,8 @@ class Home:
                 yield pid, self.load(pid)
             except DamagedFile as exc:
                 yield pid, exc
+            except UsageError:  # a stray file whose name is no patient id ("notes copy.json")
+                yield pid, DamagedFile(self.patients_dir / f"{pid}.json", "its name is not a patient id")
 
     # --- index ----------------------------------------------------------------------------------------------
     def _read_index(self) -> dict[str, IndexEntry]:
