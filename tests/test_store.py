@@ -263,3 +263,19 @@ def test_a_stray_file_whose_name_is_not_an_id_never_stops_a_listing(three_patien
     assert isinstance(found["notes copy"], DamagedFile) and sum(isinstance(r, DamagedFile) for r in found.values()) == 1
     done = run_backcoach("session", "list", home=three_patients.root)
     assert done.returncode == 0 and "notes copy.json" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_repair_skips_a_damaged_patient_that_is_open_elsewhere_and_goes_on(three_patients):
+    from backcoach.store.lock import PatientLock
+
+    home = three_patients
+    for pid in ("a", "b"):
+        DAMAGE["truncated"](home.patients_dir / f"{pid}.json")
+    held = PatientLock(home.patients_dir / "a.lock", "a").acquire()  # as another window would hold it
+    try:
+        report = check_home(home, repair=True)
+    finally:
+        held.release()
+    assert any("b.json: restored" in r for r in report.repaired)
+    assert [p for p in report.problems if p.startswith("patients/a.json")] and "open in another" in report.problems[0]
+    assert home.load("b").patient.id == "b"

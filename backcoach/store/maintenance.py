@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from backcoach.store.atomic import atomic_file, atomic_write, read_json
-from backcoach.store.errors import DamagedFile
+from backcoach.store.errors import DamagedFile, PatientLocked
 from backcoach.store.home import Home, record_from_tinydb
 from backcoach.store.lock import PatientLock
 
@@ -57,7 +57,11 @@ def check_home(home: Home, *, repair: bool = False) -> CheckReport:
         try:
             home.load(pid)
         except DamagedFile as exc:
-            done = _repair(home, pid, path) if repair else None
+            try:
+                done = _repair(home, pid, path) if repair else None
+            except PatientLocked as locked:  # the others are still checked and mended
+                report.problems.append(f"patients/{path.name}: {exc.reason}; not repaired: {locked}")
+                continue
             if done:
                 report.repaired.append(done)
             else:
