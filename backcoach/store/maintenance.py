@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,7 +34,7 @@ def _restore_from_backup(path: Path) -> str | None:
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.broken-{stamp}")
-    os.replace(path, aside)
+    atomic_write(aside, path.read_bytes())  # a copy: a crash before the restore still leaves the patient's file
     atomic_write(path, bak.read_bytes())
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
