@@ -161,3 +161,13 @@ def test_import_goes_on_past_a_damaged_stored_file_and_exits_3(run, fixture_home
     assert "first.json" in err and "damaged" in err and err.count("\n") == 1
     assert "second.json: patient other" in out and "1 file(s) imported, 1 refused" in out
     assert fixture_home.patient_path(PATIENT_ID).read_bytes() == damaged
+
+
+def test_deidentified_day_numbers_agree_across_formats_and_filters(run, fixture_home, tmp_path):
+    """Day 0 is the patient's first session whatever --since keeps, in json as in the summaries."""
+    args = ("export", PATIENT_ID, "--deidentify", "--since", "2026-03-10")
+    code, text, _ = run(*args)
+    assert code == 0 and "day 28" in text
+    code, raw, _ = run(*args, "--format", "json")
+    (follow_up,) = json.loads(raw)["sessions"]
+    assert code == 0 and follow_up["started"] == 28
