@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import re
 import stat
-import sys
 
 import pytest
 from export_data import HOSTILE, PATIENT_ID, make_fixture_patient
+from helpers import run_main
 
-from backcoach.cli import main
 from backcoach.model import Patient, PatientRecord
 from backcoach.store import Home
 
@@ -18,14 +17,7 @@ from backcoach.store import Home
 @pytest.fixture
 def run(home, monkeypatch, capsys):
     def run(*args: str, home_dir=None) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["backcoach", "--home", str(home_dir or home.root), *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_main(monkeypatch, capsys, "--home", str(home_dir or home.root), *args)
 
     return run
 

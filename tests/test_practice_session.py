@@ -8,9 +8,9 @@ import stat
 import sys
 
 import pytest
+from helpers import run_main as run_cli
 from practice_helpers import perfect_answers
 
-from backcoach.cli import main
 from backcoach.errors import BackcoachError, UsageError
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import find_case
@@ -26,17 +26,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["backcoach", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def play_perfectly(session: PracticeSession, clock: Clock) -> None:
