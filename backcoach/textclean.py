@@ -23,6 +23,12 @@ def strip_unsafe(text: str) -> str:
     return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def first_unsafe(text: str) -> str | None:
+    """The first character `clean_text` would remove, as U+XXXX; None when there is none (CR counts as safe)."""
+    match = _UNSAFE.search(text.replace("\r", ""))
+    return f"U+{ord(match.group()):04X}" if match else None
+
+
 def clean_text(text: str, *, field: str = "text") -> str:
     """Return `text` safe to store; raise TextTooLong when it is over the size limit."""
     cleaned = strip_unsafe(text)
