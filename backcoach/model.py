@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -385,6 +385,12 @@ def fitting_answers(protocol: Protocol, answers: dict[str, dict[str, Any]]) -> d
             if value is not None:
                 fitting.setdefault(cid, {})[fid] = value
     return fitting
+
+
+def fitting_record(record: PatientRecord, protocol: Protocol) -> PatientRecord:
+    """A copy of `record` whose sessions hold only the answers that fit the pack (see `fitting_answers`)."""
+    sessions = [replace(s, answers=fitting_answers(protocol, s.answers)) for s in record.sessions]
+    return PatientRecord(record.patient, sessions)
 
 
 # --- goals across sessions ---------------------------------------------------------------------------------

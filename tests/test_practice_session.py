@@ -256,3 +256,18 @@ def test_a_stray_file_among_attempts_is_tallied_not_fatal(home, protocol, monkey
     code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "json")
     assert code == 1 and len(json.loads(out)["attempts"]) == 1
     assert err.strip().splitlines()[-1] == "1 attempt(s) reported, 1 failed"
+
+
+def test_a_hand_edited_attempt_is_still_scored(home, protocol, monkeypatch, capsys):
+    with PracticeSession.start(home, protocol, find_case("desk_worker_pain_goals", protocol)) as session:
+        session.consultation.set("planning.goals", "values", "Cycling to work")
+        attempt_id = session.attempt_id
+        session.finish()
+    path = home.practice_dir / "patients" / f"{attempt_id}.json"
+    data = json.loads(path.read_text())
+    for stored in data["sessions"].values():
+        stored["answers"].setdefault("planning.goals", {})["goals"] = ["Less pain", {"text": 3}]
+    path.write_text(json.dumps(data))
+    code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["attempts"][0]["attempt_id"] == attempt_id

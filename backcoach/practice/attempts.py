@@ -21,7 +21,7 @@ from typing import Any
 
 from backcoach.errors import BackcoachError
 from backcoach.locations import ensure_private_dir
-from backcoach.model import PatientRecord, Session, new_id, now
+from backcoach.model import PatientRecord, Session, fitting_record, new_id, now
 from backcoach.practice.cases import Case
 from backcoach.practice.scoring import Attempt, Feedback, score
 from backcoach.protocol import Protocol
@@ -100,7 +100,8 @@ class StoredAttempt:
         return self.record.session(self.meta.session_id)
 
     def feedback(self, case: Case, protocol: Protocol) -> Feedback:
-        attempt = Attempt.of(protocol, self.record, self.session, self.meta.asked_pairs)
+        record = fitting_record(self.record, protocol)  # a hand-edited file may hold values of another shape
+        attempt = Attempt.of(protocol, record, record.session(self.meta.session_id), self.meta.asked_pairs)
         return score(case, protocol, attempt, self.meta.phase_seconds, **self.meta.labels())
 
 

@@ -7,11 +7,11 @@ becomes a 10-year age band and dates become days since the first session (free t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from backcoach.model import GoalState, PatientRecord, Session, fitting_answers, goal_states
+from backcoach.model import GoalState, PatientRecord, Session, fitting_record, goal_states
 from backcoach.protocol import Field, Protocol
 from backcoach.summary.document import Chart, Document, Entry, Grid, Item, Section, Series
 from backcoach.textclean import show_controls
@@ -65,8 +65,7 @@ def _born(record: PatientRecord, deidentify: bool) -> tuple[str, str] | None:
 def _readable(record: PatientRecord, session: Session, protocol: Protocol) -> tuple[PatientRecord, Session]:
     """A copy of the record holding only answers that fit the pack, and the copy of `session` in it: a stored
     file no save has checked (hand-edited, another tool's) may hold values of another shape."""
-    sessions = [replace(s, answers=fitting_answers(protocol, s.answers)) for s in record.sessions]
-    copy = PatientRecord(record.patient, sessions)
+    copy = fitting_record(record, protocol)
     return copy, copy.session(session.id)
 
 
