@@ -176,6 +176,8 @@ class Session:
     def from_dict(cls, d: dict[str, Any]) -> Session:
         if d.get("kind") not in KINDS or d.get("status") not in STATUSES:
             raise ValueError(f"session {d.get('id')!r} has an unknown kind or status")
+        if not all(isinstance(d.get(key), str) for key in ("id", "patient_id", "protocol_id", "protocol_version")):
+            raise ValueError("a session's id, patient id and protocol must be text")
         answers, done = d.get("answers") or {}, d.get("done") or []
         if not isinstance(answers, dict) or not all(isinstance(v, dict) for v in answers.values()):
             raise ValueError(f"session {d.get('id')!r}: answers are not a table per component")

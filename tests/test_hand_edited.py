@@ -60,6 +60,7 @@ def test_batch_export_of_a_hand_edited_file_finishes_with_a_tally(home, protocol
         lambda s: s.update(answers=["not", "a", "table"]),
         lambda s: s.update(answers={"planning.goals": "text"}),
         lambda s: s.update(done="planning.goals"),
+        lambda s: s.update(id=5),
     ],
 )
 def test_a_session_of_the_wrong_structure_is_a_damaged_file(home, protocol, change):
