@@ -19,6 +19,7 @@ from backcoach.model import PATIENT_ID, SCHEMA_VERSION, PatientRecord, Session, 
 from backcoach.protocol import Protocol
 from backcoach.store import Home
 from backcoach.summary.build import age_band, first_day
+from backcoach.textclean import json_text
 
 EXPORT_FORMAT = "backcoach.export/1"
 
@@ -38,7 +39,7 @@ def export_record(
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(data, sort_keys=True) + "\n"
 
 
 def _deidentified(origin: date, data: dict[str, Any]) -> dict[str, Any]:

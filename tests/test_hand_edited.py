@@ -68,3 +68,25 @@ def test_a_session_of_the_wrong_structure_is_a_damaged_file(home, protocol, chan
     _edit(home, change)
     with pytest.raises(DamagedFile):
         home.load(PATIENT_ID)
+
+
+def test_unsafe_characters_in_a_stored_file_leave_as_json_escapes(home, protocol, tmp_path):
+    """A lone surrogate, a C1 control and a bidi override (never stored by backcoach, but possible in a file
+    edited by hand) come out of every JSON output as \\u escapes: valid UTF-8, inert on a terminal, lossless."""
+    make_fixture_patient(home, protocol)
+    path = home.patient_path(PATIENT_ID)
+    path.write_text(path.read_text().replace("With my neighbour", "With \\ud800 my \\u009b2J \\u202e neighbour"))
+    for args in (("patient", "show", PATIENT_ID, "--json"), ("export", PATIENT_ID, "--format", "json")):
+        done = run_backcoach(*args, home=home.root)
+        assert done.returncode == 0, done.stderr
+        assert "With \\ud800 my \\u009b2J \\u202e neighbour" in done.stdout
+        assert json.loads(done.stdout)
+    out = tmp_path / "out"
+    done = run_backcoach("export", "--all", "--format", "json", "--out", str(out), home=home.root)
+    assert done.returncode == 0, done.stderr
+    assert "\\u202e" in (out / f"{PATIENT_ID}.json").read_text()
+    from backcoach.consultation import Consultation
+
+    with Consultation(home, protocol, PATIENT_ID) as c:  # saving the record again keeps the text as it was
+        c.set("planning.goals", "motivation", "saved again")
+    assert "\\u009b2J" in path.read_text()

@@ -7,7 +7,6 @@ overwritten (`force`), and an attempt that cannot be read or scored is reported 
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from backcoach.practice.feedback import duration, feedback_view
 from backcoach.practice.scoring import Feedback, ItemResult
 from backcoach.protocol import Protocol
 from backcoach.store.atomic import atomic_write
+from backcoach.textclean import json_text
 
 FORMATS = ("text", "md", "html", "json")
 EXTENSIONS = {"text": "txt", "md": "md", "html": "html", "json": "json"}
@@ -142,7 +142,7 @@ def render(feedbacks: list[Feedback], fmt: str) -> str:
         return "\n---\n\n".join(markdown(fb) for fb in feedbacks)
     if fmt == "json":
         data = {"format": JSON_FORMAT, "attempts": [fb.to_dict() for fb in feedbacks]}
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json_text(data) + "\n"
     raise BackcoachError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
 

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from tinydb.storages import Storage
 
 from backcoach.store.errors import DamagedFile
+from backcoach.textclean import json_text
 
 FILE_MODE = 0o600
 
@@ -99,7 +100,7 @@ def read_json(path: Path) -> Any:
 
 
 def dump_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    return json_text(data, indent=1, sort_keys=True).encode("utf-8")
 
 
 class AtomicJSONStorage(Storage):
