@@ -90,3 +90,13 @@ def test_unsafe_characters_in_a_stored_file_leave_as_json_escapes(home, protocol
     with Consultation(home, protocol, PATIENT_ID) as c:  # saving the record again keeps the text as it was
         c.set("planning.goals", "motivation", "saved again")
     assert "\\u009b2J" in path.read_text()
+
+
+def test_session_list_shows_a_hand_edited_session_id_without_acting_on_the_terminal(home, protocol):
+    make_fixture_patient(home, protocol)
+    path = home.patient_path(PATIENT_ID)
+    path.write_text(path.read_text().replace('"s-follow"', '"s\\u001b[2J\\ud800"'))
+    for args in (("session", "list"), ("patient", "show", PATIENT_ID)):
+        done = run_backcoach(*args, home=home.root)
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout and "s␛[2J<U+D800>" in done.stdout
