@@ -271,3 +271,17 @@ def test_a_hand_edited_attempt_is_still_scored(home, protocol, monkeypatch, caps
     code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["attempts"][0]["attempt_id"] == attempt_id
+
+
+@pytest.mark.parametrize("student", [5, "Sam \x1b[2J\ud800"])
+def test_a_hand_edited_student_name_is_damage_or_shown_inert(home, protocol, monkeypatch, capsys, student):
+    with PracticeSession.start(home, protocol, find_case("acute_fear", protocol)) as session:
+        attempt_id = session.attempt_id
+        session.finish()
+    meta = home.practice_dir / "meta" / f"{attempt_id}.json"
+    data = json.loads(meta.read_text())
+    data["student"] = student
+    meta.write_text(json.dumps(data))
+    code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "text")
+    assert "internal error" not in err and "\x1b" not in out
+    assert code == (1 if student == 5 else 0)

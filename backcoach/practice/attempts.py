@@ -27,7 +27,7 @@ from backcoach.practice.scoring import Attempt, Feedback, score
 from backcoach.protocol import Protocol
 from backcoach.store import DamagedFile, Home
 from backcoach.store.atomic import atomic_write, dump_json, read_json
-from backcoach.textclean import clean_text
+from backcoach.textclean import clean_text, strip_unsafe
 
 META_FORMAT = "backcoach.practice/1"
 EARLIER_SESSION_MINUTES = 40
@@ -75,11 +75,13 @@ class AttemptMeta:
     def from_dict(cls, d: dict[str, Any]) -> AttemptMeta:
         if d.get("format") != META_FORMAT:
             raise ValueError("unknown format")
+        if not all(isinstance(d.get(key, ""), str) for key in ("id", "case_id", "session_id", "student")):
+            raise ValueError("ids and the student's name must be text")
         return cls(
             id=d["id"],
             case_id=d["case_id"],
             session_id=d["session_id"],
-            student=d.get("student", ""),
+            student=strip_unsafe(d.get("student", "")),  # cleaned on save; a hand-edited file may hold anything
             created=datetime.fromisoformat(d["created"]),
             asked=[{"component": str(a["component"]), "how": int(a["how"]), "at": a["at"]} for a in d["asked"]],
             phase_seconds={str(k): float(v) for k, v in d["phase_seconds"].items()},
