@@ -163,3 +163,16 @@ def test_deidentified_day_numbers_agree_across_formats_and_filters(run, fixture_
     code, raw, _ = run(*args, "--format", "json")
     (follow_up,) = json.loads(raw)["sessions"]
     assert code == 0 and follow_up["started"] == 28
+
+
+def test_out_into_the_stores_own_folders_is_refused(run, fixture_home, monkeypatch, capsys):
+    """`--out <home>/patients --force -f json` would replace the patient's own file with an export."""
+    before = fixture_home.patient_path(PATIENT_ID).read_bytes()
+    for folder in (fixture_home.patients_dir, fixture_home.practice_dir / "meta"):
+        code, _, err = run("export", PATIENT_ID, "--format", "json", "--force", "--out", str(folder))
+        assert code == 2 and "inside the data folder" in err and err.count("\n") == 1
+        code, _, err = run_main(
+            monkeypatch, capsys, "--home", str(fixture_home.root), "practice", "report", "--force", "--out", str(folder)
+        )
+        assert code == 2 and "inside the data folder" in err
+    assert fixture_home.patient_path(PATIENT_ID).read_bytes() == before

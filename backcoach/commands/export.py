@@ -88,7 +88,7 @@ def export(
         return
     from backcoach.locations import output_folder
 
-    output_folder(out)
+    output_folder(out, home.record_folders)
     _export_many(job, ids if ids else home.patient_ids())
 
 

@@ -147,11 +147,17 @@ def render(feedbacks: list[Feedback], fmt: str) -> str:
 
 
 def write_reports(
-    results: Iterable[tuple[str, Feedback | BackcoachError]], out: Path, fmt: str, *, force: bool = False
+    results: Iterable[tuple[str, Feedback | BackcoachError]],
+    out: Path,
+    fmt: str,
+    *,
+    force: bool = False,
+    records: tuple[Path, ...] = (),
 ) -> ReportTally:
-    """One file per attempt in `out`; a failing attempt or an existing file is tallied, never fatal."""
+    """One file per attempt in `out` (never one of the store's `records` folders); a failing attempt or an existing
+    file is tallied, never fatal."""
     tally = ReportTally()
-    output_folder(out)
+    output_folder(out, records)
     for attempt_id, result in results:
         if isinstance(result, BackcoachError):
             tally.failed.append(f"attempt {attempt_id}: {result}")

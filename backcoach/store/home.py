@@ -130,6 +130,11 @@ class Home:
         self.practice_dir = self.root / "practice"
 
     # --- paths ----------------------------------------------------------------------------------------------
+    @property
+    def record_folders(self) -> tuple[Path, ...]:
+        """The folders whose files only the store writes (no export may go there)."""
+        return (self.patients_dir, self.practice_dir)
+
     def patient_path(self, patient_id: str) -> Path:
         return self.patients_dir / f"{check_patient_id(patient_id)}.json"
 
