@@ -65,8 +65,8 @@ def _born(record: PatientRecord, deidentify: bool) -> tuple[str, str] | None:
 def _readable(record: PatientRecord, session: Session, protocol: Protocol) -> tuple[PatientRecord, Session]:
     """A copy of the record holding only answers that fit the pack, and the copy of `session` in it: a stored
     file no save has checked (hand-edited, another tool's) may hold values of another shape."""
-    copy = fitting_record(record, protocol)
-    return copy, copy.session(session.id)
+    copy = fitting_record(PatientRecord(record.patient, _upto(record, session)), protocol)  # later ones unused
+    return copy, copy.sessions[-1]
 
 
 def _upto(record: PatientRecord, session: Session) -> list[Session]:
