@@ -279,3 +279,10 @@ def test_repair_skips_a_damaged_patient_that_is_open_elsewhere_and_goes_on(three
     assert any("b.json: restored" in r for r in report.repaired)
     assert [p for p in report.problems if p.startswith("patients/a.json")] and "open in another" in report.problems[0]
     assert home.load("b").patient.id == "b"
+
+
+def test_opening_a_missing_patient_leaves_no_lock_file_behind(home):
+    home.add_patient("A", patient_id="a")
+    with pytest.raises(PatientNotFound):
+        home.archive("typo")
+    assert sorted(p.name for p in home.patients_dir.iterdir()) == ["a.json", "a.lock"]

@@ -82,6 +82,8 @@ class PatientWriter:
     def __init__(self, home: Home, patient_id: str):
         self.home = home
         self.path = home.patient_path(patient_id)
+        if not self.path.exists():  # before the lock, so a mistyped id leaves no lock file behind
+            raise PatientNotFound(patient_id)
         self._lock = PatientLock(home.patients_dir / f"{patient_id}.lock", patient_id).acquire()
         try:
             self._db = TinyDB(self.path, storage=AtomicJSONStorage)
