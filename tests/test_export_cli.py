@@ -176,3 +176,13 @@ def test_out_into_the_stores_own_folders_is_refused(run, fixture_home, monkeypat
         )
         assert code == 2 and "inside the data folder" in err
     assert fixture_home.patient_path(PATIENT_ID).read_bytes() == before
+
+
+def test_import_names_a_write_error_as_one_in_the_home_not_in_the_file(run, fixture_home, tmp_path):
+    exported = tmp_path / "p.json"
+    exported.write_text(run("export", PATIENT_ID, "--format", "json")[1])
+    broken_home = tmp_path / "broken-home"
+    broken_home.mkdir()
+    (broken_home / "patients").write_text("not a folder")
+    code, _, err = run("import", str(exported), home_dir=broken_home)
+    assert code == 1 and "cannot read" not in err and f"{broken_home / 'patients'}" in err

@@ -159,8 +159,11 @@ def import_files(
         except BackcoachError as exc:
             print(f"backcoach: {path}: {exc}", file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, exc.exit_code)
-        except OSError as exc:
-            print(f"backcoach: {path}: cannot read ({exc.strerror})", file=sys.stderr)
+        except OSError as exc:  # reading the file, or writing into the home
+            problem = (
+                f"cannot read ({exc.strerror})" if exc.filename == str(path) else f"{exc.filename}: {exc.strerror}"
+            )
+            print(f"backcoach: {path}: {problem}", file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, 1)
         else:
             typer.echo(f"{path}: {outcome.describe()}")
