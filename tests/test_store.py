@@ -286,3 +286,15 @@ def test_opening_a_missing_patient_leaves_no_lock_file_behind(home):
     with pytest.raises(PatientNotFound):
         home.archive("typo")
     assert sorted(p.name for p in home.patients_dir.iterdir()) == ["a.json", "a.lock"]
+
+
+def test_listing_works_when_the_index_cannot_be_written(three_patients):
+    """The index is a cache: a home where it cannot be written (read-only media, here a folder in its place)
+    is still listed, from the patient files."""
+    from tests.helpers import run_backcoach
+
+    three_patients.index_path.unlink()
+    three_patients.index_path.mkdir()
+    done = run_backcoach("patient", "list", "--json", home=three_patients.root)
+    assert done.returncode == 0, done.stderr
+    assert [p["id"] for p in json.loads(done.stdout)] == ["a", "b", "c"]

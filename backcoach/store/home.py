@@ -226,7 +226,7 @@ class Home:
             if data.get("schema") != INDEX_SCHEMA:
                 return {}
             return {pid: IndexEntry(**e) for pid, e in data["patients"].items()}
-        except (FileNotFoundError, DamagedFile, AttributeError, KeyError, TypeError):
+        except (OSError, DamagedFile, AttributeError, KeyError, TypeError):
             return {}
 
     def _entry_for(self, pid: str, st: os.stat_result) -> IndexEntry:
@@ -252,7 +252,11 @@ class Home:
                 changed = True
             fresh[pid] = entry
         if changed or fresh.keys() != cached.keys():
-            self.write_index(fresh)
+            try:
+                self.write_index(fresh)
+            except OSError:  # a cache: a home that cannot take it (read-only) is still listed; a rebuild must say
+                if rebuild:
+                    raise
         return list(fresh.values())
 
     def write_index(self, entries: dict[str, IndexEntry]) -> None:
