@@ -65,8 +65,7 @@ class ExportJob:
     def content(self, record: PatientRecord, protocol: Protocol, session: Session | None = None) -> str:
         """The text of one output: a session's summary or handout, or (json) the record with the chosen sessions."""
         if self.fmt == "json":
-            chosen = PatientRecord(record.patient, self.sessions(record))
-            return dumps(export_record(chosen, deidentify=self.deidentify))
+            return dumps(export_record(record, deidentify=self.deidentify, sessions=self.sessions(record)))
         return render(self.document(record, protocol, session), self.fmt)
 
     def file_name(self, record: PatientRecord, session: Session | None = None) -> str:

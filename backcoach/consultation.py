@@ -1,8 +1,10 @@
 """A consultation in progress: the one service the TUI and plain mode both drive.
 
 It holds the patient's write lock, resumes the open session or starts one, applies answers (cleaned and
-checked by the model) and writes them through the store. Saving is split in two so a UI can keep disk work off
-its keystroke path: `snapshot()` copies the session on the UI thread, `write(snapshot)` can run in a worker.
+checked by the model) and writes them through the store. Stored values that do not fit their field (a file edited
+by hand) are left out of what the UIs see, so the next save of the open session drops them (its .bak keeps them).
+Saving is split in two so a UI can keep disk work off its keystroke path: `snapshot()` copies the session on the
+UI thread, `write(snapshot)` can run in a worker.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import threading
 from typing import Any
 
 from backcoach.errors import UsageError
-from backcoach.model import GoalState, PatientRecord, Session, goal_states
+from backcoach.model import GoalState, PatientRecord, Session, fitting_answers, goal_states
 from backcoach.protocol import Component, Protocol
 from backcoach.store import Home, PatientWriter
 
@@ -24,6 +26,8 @@ class Consultation:
         self._write_lock = threading.Lock()
         try:
             self.record: PatientRecord = self._writer.record
+            for session in self.record.sessions:  # a hand-edited file may hold values no UI can show or edit
+                session.answers = fitting_answers(protocol, session.answers)
             if session_id is None:
                 self.session: Session = self._writer.start_session(protocol)
             else:

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from backcoach.errors import UsageError
+
 HOME_ENV = "BACKCOACH_HOME"
 
 
@@ -20,4 +22,18 @@ def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents) if missing, and make it 0700."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path, 0o700)
+    return path
+
+
+def output_folder(path: Path, records: tuple[Path, ...] = (), option: str = "--out") -> Path:
+    """The folder a user named for output files: created 0700 when missing; an existing folder is theirs, so its
+    mode is left alone (the files written into it are 0600); anything that is not a folder, or a folder in (or
+    below) one of the store's `records` folders, whose files an export could replace, is a usage error."""
+    where = path.resolve()
+    if any(where == r.resolve() or r.resolve() in where.parents for r in records):
+        raise UsageError(f"{option} {path} is inside the data folder's records; choose another folder")
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {path}: not a folder")
+    if not path.is_dir():
+        ensure_private_dir(path)
     return path

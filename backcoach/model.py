@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,7 +52,12 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    """A stored time; one without a time zone (another tool's, or edited by hand) is taken as UTC, so every time
+    compares with every other."""
+    if not value:
+        return None
+    when = datetime.fromisoformat(value)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -176,6 +181,13 @@ class Session:
     def from_dict(cls, d: dict[str, Any]) -> Session:
         if d.get("kind") not in KINDS or d.get("status") not in STATUSES:
             raise ValueError(f"session {d.get('id')!r} has an unknown kind or status")
+        if not all(isinstance(d.get(key), str) for key in ("id", "patient_id", "protocol_id", "protocol_version")):
+            raise ValueError("a session's id, patient id and protocol must be text")
+        answers, done = d.get("answers") or {}, d.get("done") or []
+        if not isinstance(answers, dict) or not all(isinstance(v, dict) for v in answers.values()):
+            raise ValueError(f"session {d.get('id')!r}: answers are not a table per component")
+        if not isinstance(done, list) or not all(isinstance(c, str) for c in done):
+            raise ValueError(f"session {d.get('id')!r}: 'done' is not a list of component ids")
         return cls(
             id=d["id"],
             patient_id=d["patient_id"],
@@ -186,8 +198,8 @@ class Session:
             ended=_dt(d.get("ended")),
             updated=_dt(d.get("updated") or d["started"]),
             status=d["status"],
-            answers=d.get("answers") or {},
-            done=list(d.get("done") or []),
+            answers=answers,
+            done=list(done),
         )
 
 
@@ -251,11 +263,11 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def _text(value: Any, where: str) -> str:
-    """User text as typed (minus unsafe characters); text of only white space counts as empty."""
+def _text(value: Any, where: str, stored: bool = False) -> str:
+    """User text as typed (minus unsafe characters, unless `stored`); text of only white space counts as empty."""
     if not isinstance(value, str):
         raise AnswerError(f"{where}: expected text")
-    cleaned = clean_text(value, field=where)
+    cleaned = value if stored else clean_text(value, field=where)
     return cleaned if cleaned.strip() else ""
 
 
@@ -265,53 +277,61 @@ def _int_in(value: Any, lo: int, hi: int, where: str) -> int:
     return value
 
 
-def normalise_goal(protocol: Protocol, goal: Any, where: str) -> dict[str, Any] | None:
+def normalise_goal(protocol: Protocol, goal: Any, where: str, stored: bool = False) -> dict[str, Any] | None:
     """A goal: {"id", "text", "parts": {smart part id: text}}; None when it has no text at all."""
     if not isinstance(goal, dict):
         raise AnswerError(f"{where}: expected a goal")
     part_ids = {p.id for p in protocol.guidance.smart_parts}
+    given = goal.get("parts") or {}
+    if not isinstance(given, dict):
+        raise AnswerError(f"{where}.parts: expected a table of SMART parts")
     parts = {}
-    for key, text in (goal.get("parts") or {}).items():
+    for key, text in given.items():
         if key not in part_ids:
             raise AnswerError(f"{where}: unknown SMART part {key!r}")
-        cleaned = _text(text, f"{where}.{key}")
+        cleaned = _text(text, f"{where}.{key}", stored)
         if cleaned:
             parts[key] = cleaned
-    text = _text(goal.get("text", ""), f"{where}.text")
+    text = _text(goal.get("text", ""), f"{where}.text", stored)
     if not text and not parts:
         return None
     return {"id": str(goal.get("id") or new_id()), "text": text, "parts": parts}
 
 
-def normalise_answer(protocol: Protocol, spec: Field, value: Any) -> Any:
+def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: bool = False) -> Any:
     """Check `value` against the field's type and clean its text. Shapes, by type:
 
     text: str · choice/stage: option id · multi: [option ids] · scale: int ·
     goal_list: [goal] · rating_list: [{"id", "item", "rating"}] ·
     goal_review: [{"goal_id", "attainment", "note", "decision", "revised": goal or None}]
+
+    With `stored=True` (a value read back from a file, to show it): text is kept as it is (renderers make its
+    control characters visible) and an option id the pack does not have is kept (a session recorded with
+    another version of the pack); the shape is still checked.
     """
     where = spec.id
     if _is_empty(value):
         return None
     t = spec.type
     if t == "text":
-        return _text(value, where) or None
+        return _text(value, where, stored) or None
     if t in ("choice", "stage"):
         ids = [s.id for s in protocol.guidance.stages] if t == "stage" else [o.id for o in protocol.options(spec)]
-        if value not in ids:
+        if value not in ids and (not stored or not isinstance(value, str)):
             raise AnswerError(f"{where}: {value!r} is not one of {', '.join(ids)}")
         return value
     if t == "multi":
         ids = [o.id for o in protocol.options(spec)]
-        if not isinstance(value, list) or any(v not in ids for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and (v in ids or stored) for v in value):
             raise AnswerError(f"{where}: expected a list of: {', '.join(ids)}")
-        return [i for i in ids if i in value]  # protocol order, no duplicates
+        unknown = dict.fromkeys(v for v in value if v not in ids)
+        return [i for i in ids if i in value] + list(unknown)  # protocol order, no duplicates
     if t == "scale":
         return _int_in(value, spec.min, spec.max, where)
     if t == "goal_list":
         if not isinstance(value, list):
             raise AnswerError(f"{where}: expected a list of goals")
-        goals = [normalise_goal(protocol, g, f"{where}[{i}]") for i, g in enumerate(value)]
+        goals = [normalise_goal(protocol, g, f"{where}[{i}]", stored) for i, g in enumerate(value)]
         return [g for g in goals if g] or None
     if t == "rating_list":
         if not isinstance(value, list):
@@ -320,7 +340,7 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any) -> Any:
         for i, raw in enumerate(value):
             if not isinstance(raw, dict):
                 raise AnswerError(f"{where}[{i}]: expected an item with a rating")
-            item = _text(raw.get("item", ""), f"{where}[{i}].item")
+            item = _text(raw.get("item", ""), f"{where}[{i}].item", stored)
             if item:
                 rating = _int_in(raw.get("rating"), spec.min, spec.max, f"{where}[{i}].rating")
                 items.append({"id": str(raw.get("id") or new_id()), "item": item, "rating": rating})
@@ -339,20 +359,45 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any) -> Any:
             if decision is not None and decision not in DECISION_IDS:
                 raise AnswerError(f"{w}.decision: expected one of {', '.join(DECISION_IDS)}")
             revised = raw.get("revised")
-            revised = normalise_goal(protocol, revised, f"{w}.revised") if revised else None
+            revised = normalise_goal(protocol, revised, f"{w}.revised", stored) if revised else None
             if revised:
                 revised["id"] = str(raw["goal_id"])
             reviews.append(
                 {
                     "goal_id": str(raw["goal_id"]),
                     "attainment": attainment,
-                    "note": _text(raw.get("note", ""), f"{w}.note"),
+                    "note": _text(raw.get("note", ""), f"{w}.note", stored),
                     "decision": decision,
                     "revised": revised if decision == "adjust" else None,
                 }
             )
         return reviews or None
     raise AnswerError(f"{where}: unknown field type {t!r}")
+
+
+def fitting_answers(protocol: Protocol, answers: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The answers whose values fit their field's type, for showing a stored session that no save has checked
+    (a hand-edited or imported file): a value of another shape is left out; answers to components or fields the
+    pack does not have are kept as they are (whatever walks the pack never reaches them)."""
+    fields = {(c.id, f.id): f for c in protocol.components for f in c.fields}
+    fitting: dict[str, dict[str, Any]] = {}
+    for cid, given in answers.items():
+        for fid, value in given.items():
+            spec = fields.get((cid, fid))
+            if spec is not None:
+                try:
+                    value = normalise_answer(protocol, spec, value, stored=True)
+                except BackcoachError:
+                    continue
+            if value is not None:
+                fitting.setdefault(cid, {})[fid] = value
+    return fitting
+
+
+def fitting_record(record: PatientRecord, protocol: Protocol) -> PatientRecord:
+    """A copy of `record` whose sessions hold only the answers that fit the pack (see `fitting_answers`)."""
+    sessions = [replace(s, answers=fitting_answers(protocol, s.answers)) for s in record.sessions]
+    return PatientRecord(record.patient, sessions)
 
 
 # --- goals across sessions ---------------------------------------------------------------------------------

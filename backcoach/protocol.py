@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from backcoach.errors import PackError
+from backcoach.textclean import first_unsafe
 
 FIELD_TYPES = ("text", "choice", "multi", "scale", "goal_list", "stage", "rating_list", "goal_review")
 OPTION_SOURCES = ("key_messages", "strategies", "red_flags")
@@ -190,6 +191,8 @@ class PackReader:
         if kind is str:
             if not isinstance(value, str) or not value.strip():
                 raise self.fail(path, f"expected non-empty text, got {_kind(value)}")
+            if unsafe := first_unsafe(value):  # pack text reaches terminals, prompts and exports as it is
+                raise self.fail(path, f"contains a control character ({unsafe})")
         elif kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise self.fail(path, f"expected a whole number, got {_kind(value)}")

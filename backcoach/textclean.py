@@ -4,6 +4,7 @@ C0/C1 control characters (ESC included) other than newline and tab, DEL, the bid
 characters and lone surrogates are removed; CRLF and lone CR become LF. A field larger than MAX_TEXT_BYTES is refused.
 """
 
+import json
 import re
 
 from backcoach.errors import BackcoachError
@@ -21,6 +22,12 @@ class TextTooLong(BackcoachError):
 def strip_unsafe(text: str) -> str:
     """`text` without the characters that could act on a terminal (for showing text read from anywhere)."""
     return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def first_unsafe(text: str) -> str | None:
+    """The first character `clean_text` would remove, as U+XXXX; None when there is none (CR counts as safe)."""
+    match = _UNSAFE.search(text.replace("\r", ""))
+    return f"U+{ord(match.group()):04X}" if match else None
 
 
 def clean_text(text: str, *, field: str = "text") -> str:
@@ -46,3 +53,10 @@ def show_controls(text: str) -> str:
     """Replace each character `clean_text` would remove by a visible stand-in, so text that was never cleaned
     (an imported or hand-edited file) can be shown without acting on a terminal."""
     return _UNSAFE.sub(_picture, text)
+
+
+def json_text(data: object, *, indent: int = 2, sort_keys: bool = False) -> str:
+    """`data` as JSON text, each character `clean_text` would remove written as a \\u escape: the same JSON,
+    valid UTF-8 even with a lone surrogate (from a file edited by hand), and inert when shown on a terminal."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

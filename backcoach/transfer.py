@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from backcoach.errors import BackcoachError
-from backcoach.model import PATIENT_ID, SCHEMA_VERSION, PatientRecord, normalise_answer
+from backcoach.model import PATIENT_ID, SCHEMA_VERSION, PatientRecord, Session, normalise_answer
 from backcoach.protocol import Protocol
 from backcoach.store import Home
 from backcoach.summary.build import age_band, first_day
+from backcoach.textclean import json_text
 
 EXPORT_FORMAT = "backcoach.export/1"
 
@@ -27,18 +28,22 @@ class ImportRefused(BackcoachError):
     """A file cannot be imported as it is; nothing of it was written."""
 
 
-def export_record(record: PatientRecord, *, deidentify: bool = False) -> dict[str, Any]:
-    data = {"format": EXPORT_FORMAT, **record.to_dict()}
-    return _deidentified(record, data) if deidentify else data
+def export_record(
+    record: PatientRecord, *, deidentify: bool = False, sessions: list[Session] | None = None
+) -> dict[str, Any]:
+    """The export of the record, or of some of its `sessions`; de-identified day numbers always count from the
+    record's first session, as the summaries' do, so one patient's exports agree whatever was selected."""
+    chosen = record if sessions is None else PatientRecord(record.patient, sessions)
+    data = {"format": EXPORT_FORMAT, **chosen.to_dict()}
+    return _deidentified(first_day(record), data) if deidentify else data
 
 
 def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(data, sort_keys=True) + "\n"
 
 
-def _deidentified(record: PatientRecord, data: dict[str, Any]) -> dict[str, Any]:
-    """Name → id, year of birth → age band, every date → days since the first session."""
-    origin = first_day(record)
+def _deidentified(origin: date, data: dict[str, Any]) -> dict[str, Any]:
+    """Name → id, year of birth → age band, every date → days since `origin` (the first session)."""
 
     def day(iso: str | None) -> int | None:
         return None if iso is None else (datetime.fromisoformat(iso).date() - origin).days

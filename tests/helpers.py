@@ -32,3 +32,17 @@ def run_backcoach(*args: str, home: Path | None = None, timeout: float = 60, **k
         env=env,
         **kwargs,
     )
+
+
+def run_main(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """Run `backcoach ARGS…` in-process through main() (errors become exit codes); returns (code, stdout, stderr)."""
+    from backcoach.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["backcoach", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -104,3 +104,12 @@ def test_unusable_home_folder_is_one_line(tmp_path):
     not_a_folder.write_text("x")
     result = run_backcoach("patient", "add", "A", home=not_a_folder)
     assert result.returncode == 1 and result.stderr == f"backcoach: {not_a_folder}: File exists\n"
+
+
+def test_backup_errors_name_the_file_asked_for_not_a_temp_file(tmp_path):
+    home = tmp_path / "home"
+    assert run_backcoach("patient", "add", "Ada", home=home).returncode == 0
+    for out, problem in ((tmp_path / "missing" / "b.zip", "No such file or directory"), (tmp_path, "Is a directory")):
+        done = run_backcoach("db", "backup", "--out", str(out), home=home)
+        assert done.returncode == 1 and done.stderr == f"backcoach: {out}: {problem}\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -5,27 +5,19 @@ from __future__ import annotations
 import json
 import re
 import stat
-import sys
 
 import pytest
 
-from backcoach.cli import main
 from backcoach.model import Patient, PatientRecord
 from backcoach.store import Home
 from tests.export_data import HOSTILE, PATIENT_ID, make_fixture_patient
+from tests.helpers import run_main
 
 
 @pytest.fixture
 def run(home, monkeypatch, capsys):
     def run(*args: str, home_dir=None) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["backcoach", "--home", str(home_dir or home.root), *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_main(monkeypatch, capsys, "--home", str(home_dir or home.root), *args)
 
     return run
 
@@ -146,3 +138,51 @@ def test_export_one_for_a_screen_never_replaces_a_file(fixture_home, protocol, t
     assert first.read_text() == second.read_text() and stat.S_IMODE(second.stat().st_mode) == 0o600
     record_file = export_one(record, record.sessions[1], protocol, tmp_path, "json")
     assert record_file.name == f"{PATIENT_ID}.json" and len(json.loads(record_file.read_text())["sessions"]) == 2
+
+
+def test_import_goes_on_past_a_damaged_stored_file_and_exits_3(run, fixture_home, tmp_path):
+    """The stored file of the first patient is damaged: it is reported and kept; the next file is imported."""
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(run("export", PATIENT_ID, "--format", "json")[1])
+    fixture_home.add_patient("Other", patient_id="other")
+    second.write_text(run("export", "other", "--format", "json")[1])
+    damaged = b'{"meta": {"1": {"sch'
+    fixture_home.patient_path(PATIENT_ID).write_bytes(damaged)
+    code, out, err = run("import", str(first), str(second), home_dir=fixture_home.root)
+    assert code == 3
+    assert "first.json" in err and "damaged" in err and err.count("\n") == 1
+    assert "second.json: patient other" in out and "1 file(s) imported, 1 refused" in out
+    assert fixture_home.patient_path(PATIENT_ID).read_bytes() == damaged
+
+
+def test_deidentified_day_numbers_agree_across_formats_and_filters(run, fixture_home, tmp_path):
+    """Day 0 is the patient's first session whatever --since keeps, in json as in the summaries."""
+    args = ("export", PATIENT_ID, "--deidentify", "--since", "2026-03-10")
+    code, text, _ = run(*args)
+    assert code == 0 and "day 28" in text
+    code, raw, _ = run(*args, "--format", "json")
+    (follow_up,) = json.loads(raw)["sessions"]
+    assert code == 0 and follow_up["started"] == 28
+
+
+def test_out_into_the_stores_own_folders_is_refused(run, fixture_home, monkeypatch, capsys):
+    """`--out <home>/patients --force -f json` would replace the patient's own file with an export."""
+    before = fixture_home.patient_path(PATIENT_ID).read_bytes()
+    for folder in (fixture_home.patients_dir, fixture_home.practice_dir / "meta"):
+        code, _, err = run("export", PATIENT_ID, "--format", "json", "--force", "--out", str(folder))
+        assert code == 2 and "inside the data folder" in err and err.count("\n") == 1
+        code, _, err = run_main(
+            monkeypatch, capsys, "--home", str(fixture_home.root), "practice", "report", "--force", "--out", str(folder)
+        )
+        assert code == 2 and "inside the data folder" in err
+    assert fixture_home.patient_path(PATIENT_ID).read_bytes() == before
+
+
+def test_import_names_a_write_error_as_one_in_the_home_not_in_the_file(run, fixture_home, tmp_path):
+    exported = tmp_path / "p.json"
+    exported.write_text(run("export", PATIENT_ID, "--format", "json")[1])
+    broken_home = tmp_path / "broken-home"
+    broken_home.mkdir()
+    (broken_home / "patients").write_text("not a folder")
+    code, _, err = run("import", str(exported), home_dir=broken_home)
+    assert code == 1 and "cannot read" not in err and f"{broken_home / 'patients'}" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -384,3 +385,17 @@ def test_without_a_terminal_points_to_export_and_import(home, patient):
     assert done.returncode == 1
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and "export" in done.stderr and "import" in done.stderr
+
+
+def test_resuming_a_hand_edited_session_shows_what_fits_and_goes_on(home, protocol, patient):
+    """Values of the wrong shape in the file (edited by hand) are not shown or offered, and do not crash."""
+    with Consultation(home, protocol, patient) as c:
+        c.set("planning.goals", "motivation", "My garden")
+    path = home.patient_path(patient)
+    data = json.loads(path.read_text())
+    (session,) = data["sessions"].values()
+    session["answers"]["planning.goals"].update(values=["a", "list"], goals=["Walk more"])
+    path.write_text(json.dumps(data))
+    code, printed = drive(home, protocol, patient, pick(3) + ENTER + CTRL_D)  # back to 1, answer, stop
+    assert code == 130
+    assert "My garden" in printed and "Walk more" not in printed

@@ -9,12 +9,12 @@ import sys
 
 import pytest
 
-from backcoach.cli import main
 from backcoach.errors import BackcoachError, UsageError
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import find_case
 from backcoach.practice.report import render
 from backcoach.practice.session import PracticeSession
+from tests.helpers import run_main as run_cli
 from tests.practice_helpers import perfect_answers
 
 HOSTILE = "[bold]x[/] [@click=app.quit] [link=javascript:x] <script>alert(1)</script>"
@@ -26,17 +26,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def run_cli(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["backcoach", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def play_perfectly(session: PracticeSession, clock: Clock) -> None:
@@ -240,3 +229,59 @@ def test_run_hands_the_open_session_to_the_ui(home, protocol, monkeypatch, capsy
     assert stored.meta.student == "Ana" and stored.meta.finished and stored.session.status == "complete"
     with AttemptStore(home).home.open(seen[0]):  # the attempt's lock was released (PatientLocked otherwise)
         pass
+
+
+def test_report_into_an_existing_folder_leaves_its_mode_alone(home, protocol, monkeypatch, capsys, tmp_path):
+    """--out . must not make the teacher's own folder private (or fail on a folder they do not own)."""
+    with PracticeSession.start(home, protocol, find_case("acute_fear", protocol)) as session:
+        session.finish()
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    args = ("--home", str(home.root), "practice", "report", "--format", "md", "--out")
+    code, _, _ = run_cli(monkeypatch, capsys, *args, str(shared))
+    assert code == 0 and stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert [stat.S_IMODE(p.stat().st_mode) for p in shared.iterdir()] == [0o600]
+    code, _, err = run_cli(monkeypatch, capsys, *args, str(tmp_path / "new" / "reports"))
+    assert code == 0 and stat.S_IMODE((tmp_path / "new" / "reports").stat().st_mode) == 0o700
+    not_a_folder = next(shared.iterdir())
+    code, _, err = run_cli(monkeypatch, capsys, *args, str(not_a_folder))
+    assert code == 2 and err == f"backcoach: --out {not_a_folder}: not a folder\n"
+
+
+def test_a_stray_file_among_attempts_is_tallied_not_fatal(home, protocol, monkeypatch, capsys):
+    with PracticeSession.start(home, protocol, find_case("acute_fear", protocol)) as session:
+        session.finish()
+    (home.practice_dir / "patients" / "copy of attempt.json").write_text("{}")
+    code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "json")
+    assert code == 1 and len(json.loads(out)["attempts"]) == 1
+    assert err.strip().splitlines()[-1] == "1 attempt(s) reported, 1 failed"
+
+
+def test_a_hand_edited_attempt_is_still_scored(home, protocol, monkeypatch, capsys):
+    with PracticeSession.start(home, protocol, find_case("desk_worker_pain_goals", protocol)) as session:
+        session.consultation.set("planning.goals", "values", "Cycling to work")
+        attempt_id = session.attempt_id
+        session.finish()
+    path = home.practice_dir / "patients" / f"{attempt_id}.json"
+    data = json.loads(path.read_text())
+    for stored in data["sessions"].values():
+        stored["answers"].setdefault("planning.goals", {})["goals"] = ["Less pain", {"text": 3}]
+    path.write_text(json.dumps(data))
+    code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["attempts"][0]["attempt_id"] == attempt_id
+
+
+@pytest.mark.parametrize("student", [5, "Sam \x1b[2J\ud800"])
+def test_a_hand_edited_student_name_is_damage_or_shown_inert(home, protocol, monkeypatch, capsys, student):
+    with PracticeSession.start(home, protocol, find_case("acute_fear", protocol)) as session:
+        attempt_id = session.attempt_id
+        session.finish()
+    meta = home.practice_dir / "meta" / f"{attempt_id}.json"
+    data = json.loads(meta.read_text())
+    data["student"] = student
+    meta.write_text(json.dumps(data))
+    code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "text")
+    assert "internal error" not in err and "\x1b" not in out
+    assert code == (1 if student == 5 else 0)

@@ -92,6 +92,8 @@ BROKEN = {
     "unknown_handout_section.toml": "handout: no handout section with id 'homework'",
     "empty_how.toml": "components[0].how: must not be empty",
     "component_outside_phase.toml": "component id 'delivery.goals' must be 'planning.<name>'",
+    "terminal_escape.toml": "phases[0].components[0].title: contains a control character (U+001B)",
+    "bidi_override.toml": "phases[0].components[0].how[0]: contains a control character (U+202E)",
 }
 
 

@@ -252,3 +252,49 @@ def test_backup_is_a_zip_of_the_data(three_patients, tmp_path):
     assert mode(out) == 0o600
     default = backup_home(three_patients)
     assert default.parent == three_patients.root / "backups" and zipfile.is_zipfile(default)
+
+
+def test_a_stray_file_whose_name_is_not_an_id_never_stops_a_listing(three_patients, protocol):
+    from tests.helpers import run_backcoach
+
+    stray = three_patients.patients_dir / "notes copy.json"
+    stray.write_text("{}")
+    found = dict(three_patients.records())
+    assert isinstance(found["notes copy"], DamagedFile) and sum(isinstance(r, DamagedFile) for r in found.values()) == 1
+    done = run_backcoach("session", "list", home=three_patients.root)
+    assert done.returncode == 0 and "notes copy.json" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_repair_skips_a_damaged_patient_that_is_open_elsewhere_and_goes_on(three_patients):
+    from backcoach.store.lock import PatientLock
+
+    home = three_patients
+    for pid in ("a", "b"):
+        DAMAGE["truncated"](home.patients_dir / f"{pid}.json")
+    held = PatientLock(home.patients_dir / "a.lock", "a").acquire()  # as another window would hold it
+    try:
+        report = check_home(home, repair=True)
+    finally:
+        held.release()
+    assert any("b.json: restored" in r for r in report.repaired)
+    assert [p for p in report.problems if p.startswith("patients/a.json")] and "open in another" in report.problems[0]
+    assert home.load("b").patient.id == "b"
+
+
+def test_opening_a_missing_patient_leaves_no_lock_file_behind(home):
+    home.add_patient("A", patient_id="a")
+    with pytest.raises(PatientNotFound):
+        home.archive("typo")
+    assert sorted(p.name for p in home.patients_dir.iterdir()) == ["a.json", "a.lock"]
+
+
+def test_listing_works_when_the_index_cannot_be_written(three_patients):
+    """The index is a cache: a home where it cannot be written (read-only media, here a folder in its place)
+    is still listed, from the patient files."""
+    from tests.helpers import run_backcoach
+
+    three_patients.index_path.unlink()
+    three_patients.index_path.mkdir()
+    done = run_backcoach("patient", "list", "--json", home=three_patients.root)
+    assert done.returncode == 0, done.stderr
+    assert [p["id"] for p in json.loads(done.stdout)] == ["a", "b", "c"]

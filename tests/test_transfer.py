@@ -171,3 +171,15 @@ def test_export_format_and_deidentified_json(home, protocol):
     assert anonymous["patient"]["age_band"] == "50–59"
     assert [s["started"] for s in anonymous["sessions"]] == [0, 28]
     assert "2026" not in dumps(anonymous) and "Ada" not in dumps(anonymous)
+
+
+def test_a_session_dated_without_a_time_zone_never_makes_the_stored_file_unreadable(tmp_path, protocol, exported):
+    """Another tool's export may write local times without an offset; they are read as UTC."""
+    target = Home(tmp_path / "target")
+    import_record(target, parse_export(json.loads(dumps(exported)), protocol))
+    later = json.loads(dumps(exported))
+    extra = dict(later["sessions"][-1], id="s-naive", started="2026-04-20T09:00:00", ended=None, updated=None)
+    later["sessions"].append(extra)
+    assert import_record(target, parse_export(later, protocol)).added == 1
+    sessions = target.load(PATIENT_ID).sessions
+    assert sessions[-1].id == "s-naive" and sessions[-1].started == datetime(2026, 4, 20, 9, tzinfo=UTC)

@@ -56,6 +56,6 @@ def stdout_console() -> Console:
 
 
 def print_json(data: object) -> None:
-    import json
+    from backcoach.textclean import json_text
 
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    typer.echo(json_text(data))

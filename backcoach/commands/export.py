@@ -86,9 +86,9 @@ def export(
             raise UsageError("printing takes one patient; to export more, add --out DIR")
         _print_one(job, home.load(ids[0]), st.protocol())
         return
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: not a folder")
-    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from backcoach.locations import output_folder
+
+    output_folder(out, home.record_folders)
     _export_many(job, ids if ids else home.patient_ids())
 
 
@@ -148,23 +148,25 @@ def import_files(
     ] = False,
 ) -> None:
     """Import patient records from JSON exports; sessions already stored are left alone."""
-    from backcoach.store import PatientLocked
-    from backcoach.transfer import ImportRefused, import_record, read_export
+    from backcoach.transfer import import_record, read_export
 
     st = state(ctx)
     home, protocol = st.open_home(), st.protocol()
-    failed = 0
-    for path in files:
+    failed, exit_code = 0, 0
+    for path in files:  # one file that cannot be imported (refused, locked, damaged in the home) never stops the rest
         try:
             outcome = import_record(home, read_export(path, protocol), replace=replace)
-        except (ImportRefused, PatientLocked, UsageError) as exc:
+        except BackcoachError as exc:
             print(f"backcoach: {path}: {exc}", file=sys.stderr)
-            failed += 1
-        except OSError as exc:
-            print(f"backcoach: {path}: cannot read ({exc.strerror})", file=sys.stderr)
-            failed += 1
+            failed, exit_code = failed + 1, max(exit_code, exc.exit_code)
+        except OSError as exc:  # reading the file, or writing into the home
+            problem = (
+                f"cannot read ({exc.strerror})" if exc.filename == str(path) else f"{exc.filename}: {exc.strerror}"
+            )
+            print(f"backcoach: {path}: {problem}", file=sys.stderr)
+            failed, exit_code = failed + 1, max(exit_code, 1)
         else:
             typer.echo(f"{path}: {outcome.describe()}")
     if failed:
         typer.echo(f"{len(files) - failed} file(s) imported, {failed} refused")
-        raise typer.Exit(1)
+        raise typer.Exit(exit_code)

@@ -117,9 +117,10 @@ def report(
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
     st = state(ctx)
-    results = gather(AttemptStore(st.open_home()), st.protocol())
+    home = st.open_home()
+    results = gather(AttemptStore(home), st.protocol())
     if out is not None:
-        tally = write_reports(results, out, fmt, force=force)
+        tally = write_reports(results, out, fmt, force=force, records=home.record_folders)
     else:
         tally = collect(results)
         if fmt == "text" and sys.stdout.isatty():

@@ -21,13 +21,13 @@ from typing import Any
 
 from backcoach.errors import BackcoachError
 from backcoach.locations import ensure_private_dir
-from backcoach.model import PatientRecord, Session, new_id, now
+from backcoach.model import PatientRecord, Session, fitting_record, new_id, now
 from backcoach.practice.cases import Case
 from backcoach.practice.scoring import Attempt, Feedback, score
 from backcoach.protocol import Protocol
 from backcoach.store import DamagedFile, Home
 from backcoach.store.atomic import atomic_write, dump_json, read_json
-from backcoach.textclean import clean_text
+from backcoach.textclean import clean_text, strip_unsafe
 
 META_FORMAT = "backcoach.practice/1"
 EARLIER_SESSION_MINUTES = 40
@@ -75,11 +75,13 @@ class AttemptMeta:
     def from_dict(cls, d: dict[str, Any]) -> AttemptMeta:
         if d.get("format") != META_FORMAT:
             raise ValueError("unknown format")
+        if not all(isinstance(d.get(key, ""), str) for key in ("id", "case_id", "session_id", "student")):
+            raise ValueError("ids and the student's name must be text")
         return cls(
             id=d["id"],
             case_id=d["case_id"],
             session_id=d["session_id"],
-            student=d.get("student", ""),
+            student=strip_unsafe(d.get("student", "")),  # cleaned on save; a hand-edited file may hold anything
             created=datetime.fromisoformat(d["created"]),
             asked=[{"component": str(a["component"]), "how": int(a["how"]), "at": a["at"]} for a in d["asked"]],
             phase_seconds={str(k): float(v) for k, v in d["phase_seconds"].items()},
@@ -100,7 +102,8 @@ class StoredAttempt:
         return self.record.session(self.meta.session_id)
 
     def feedback(self, case: Case, protocol: Protocol) -> Feedback:
-        attempt = Attempt.of(protocol, self.record, self.session, self.meta.asked_pairs)
+        record = fitting_record(self.record, protocol)  # a hand-edited file may hold values of another shape
+        attempt = Attempt.of(protocol, record, record.session(self.meta.session_id), self.meta.asked_pairs)
         return score(case, protocol, attempt, self.meta.phase_seconds, **self.meta.labels())
 
 
@@ -167,7 +170,9 @@ class AttemptStore:
 
     def load(self, attempt_id: str) -> StoredAttempt:
         """One attempt, read-only; a damaged patient or metadata file raises DamagedFile."""
-        record = self.home.load(attempt_id)
+        return self._attempt(attempt_id, self.home.load(attempt_id))
+
+    def _attempt(self, attempt_id: str, record: PatientRecord) -> StoredAttempt:
         meta = self.read_meta(attempt_id)
         try:
             record.session(meta.session_id)
@@ -179,8 +184,8 @@ class AttemptStore:
 
     def attempts(self) -> Iterator[tuple[str, StoredAttempt | DamagedFile]]:
         """Every attempt, or the error for one that cannot be read: one damaged attempt never stops a batch."""
-        for attempt_id in self.ids():
+        for attempt_id, record in self.home.records():
             try:
-                yield attempt_id, self.load(attempt_id)
+                yield attempt_id, record if isinstance(record, DamagedFile) else self._attempt(attempt_id, record)
             except DamagedFile as exc:
                 yield attempt_id, exc

@@ -7,7 +7,6 @@ overwritten (`force`), and an attempt that cannot be read or scored is reported 
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,13 +16,14 @@ from rich.console import Console
 from rich.rule import Rule
 
 from backcoach.errors import BackcoachError
-from backcoach.locations import ensure_private_dir
+from backcoach.locations import output_folder
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import Case, find_case
 from backcoach.practice.feedback import duration, feedback_view
 from backcoach.practice.scoring import Feedback, ItemResult
 from backcoach.protocol import Protocol
 from backcoach.store.atomic import atomic_write
+from backcoach.textclean import json_text
 
 FORMATS = ("text", "md", "html", "json")
 EXTENSIONS = {"text": "txt", "md": "md", "html": "html", "json": "json"}
@@ -142,16 +142,22 @@ def render(feedbacks: list[Feedback], fmt: str) -> str:
         return "\n---\n\n".join(markdown(fb) for fb in feedbacks)
     if fmt == "json":
         data = {"format": JSON_FORMAT, "attempts": [fb.to_dict() for fb in feedbacks]}
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json_text(data) + "\n"
     raise BackcoachError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
 
 def write_reports(
-    results: Iterable[tuple[str, Feedback | BackcoachError]], out: Path, fmt: str, *, force: bool = False
+    results: Iterable[tuple[str, Feedback | BackcoachError]],
+    out: Path,
+    fmt: str,
+    *,
+    force: bool = False,
+    records: tuple[Path, ...] = (),
 ) -> ReportTally:
-    """One file per attempt in `out`; a failing attempt or an existing file is tallied, never fatal."""
+    """One file per attempt in `out` (never one of the store's `records` folders); a failing attempt or an existing
+    file is tallied, never fatal."""
     tally = ReportTally()
-    ensure_private_dir(out)
+    output_folder(out, records)
     for attempt_id, result in results:
         if isinstance(result, BackcoachError):
             tally.failed.append(f"attempt {attempt_id}: {result}")

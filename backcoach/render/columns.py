@@ -1,6 +1,7 @@
 """Plain aligned columns for long listings: fast for 10,000 rows, pipe- and screen-reader-friendly.
 
-Cells are printed as text (never markup); line breaks inside a cell become spaces so a row stays one line.
+Cells are printed as text (never markup); line breaks inside a cell become spaces so a row stays one line, and
+control characters (in a file edited by hand) are shown as visible stand-ins.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from typing import TextIO
 
 from rich.cells import cell_len
 
+from backcoach.textclean import show_controls
+
 
 def _flat(cell: object) -> str:
-    return " ".join(str(cell).split()) if cell is not None else "—"
+    return show_controls(" ".join(str(cell).split())) if cell is not None else "—"
 
 
 def print_columns(

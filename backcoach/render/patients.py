@@ -12,6 +12,7 @@ from backcoach.model import PatientRecord
 from backcoach.protocol import Protocol
 from backcoach.render.columns import print_columns
 from backcoach.store import IndexEntry
+from backcoach.textclean import show_controls
 
 
 def _date(iso: str | None) -> str:
@@ -62,7 +63,7 @@ def session_table(rows: list[dict[str, Any]]) -> Table:
     for col in SESSION_HEADERS:
         table.add_column(col)
     for r in rows:
-        table.add_row(*(Text(c) for c in _session_cells(r)))
+        table.add_row(*(Text(show_controls(c)) for c in _session_cells(r)))
     return table
 
 

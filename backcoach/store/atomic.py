@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from tinydb.storages import Storage
 
 from backcoach.store.errors import DamagedFile
+from backcoach.textclean import json_text
 
 FILE_MODE = 0o600
 
@@ -52,7 +53,8 @@ def _keep_backup(path: Path) -> None:
 def atomic_file(path: Path, *, backup: bool = False) -> Iterator[BinaryIO]:
     """Open a temp file beside `path` for writing; on success it replaces `path` atomically (crash: old or new)."""
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with _named(path):
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             if hasattr(os, "fchmod"):
@@ -62,12 +64,22 @@ def atomic_file(path: Path, *, backup: bool = False) -> Iterator[BinaryIO]:
             os.fsync(fh.fileno())
         if backup:
             _keep_backup(path)
-        os.replace(tmp_name, path)
+        with _named(path):
+            os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
     fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def _named(path: Path) -> Iterator[None]:
+    """An OS error about the temp file is reported as one about `path`, the file the user asked for."""
+    try:
+        yield
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
 
 
 def atomic_write(path: Path, data: bytes, *, backup: bool = False) -> None:
@@ -88,7 +100,7 @@ def read_json(path: Path) -> Any:
 
 
 def dump_json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    return json_text(data, indent=1, sort_keys=True).encode("utf-8")
 
 
 class AtomicJSONStorage(Storage):

@@ -82,6 +82,8 @@ class PatientWriter:
     def __init__(self, home: Home, patient_id: str):
         self.home = home
         self.path = home.patient_path(patient_id)
+        if not self.path.exists():  # before the lock, so a mistyped id leaves no lock file behind
+            raise PatientNotFound(patient_id)
         self._lock = PatientLock(home.patients_dir / f"{patient_id}.lock", patient_id).acquire()
         try:
             self._db = TinyDB(self.path, storage=AtomicJSONStorage)
@@ -130,6 +132,11 @@ class Home:
         self.practice_dir = self.root / "practice"
 
     # --- paths ----------------------------------------------------------------------------------------------
+    @property
+    def record_folders(self) -> tuple[Path, ...]:
+        """The folders whose files only the store writes (no export may go there)."""
+        return (self.patients_dir, self.practice_dir)
+
     def patient_path(self, patient_id: str) -> Path:
         return self.patients_dir / f"{check_patient_id(patient_id)}.json"
 
@@ -209,6 +216,8 @@ class Home:
                 yield pid, self.load(pid)
             except DamagedFile as exc:
                 yield pid, exc
+            except UsageError:  # a stray file whose name is no patient id ("notes copy.json")
+                yield pid, DamagedFile(self.patients_dir / f"{pid}.json", "its name is not a patient id")
 
     # --- index ----------------------------------------------------------------------------------------------
     def _read_index(self) -> dict[str, IndexEntry]:
@@ -217,7 +226,7 @@ class Home:
             if data.get("schema") != INDEX_SCHEMA:
                 return {}
             return {pid: IndexEntry(**e) for pid, e in data["patients"].items()}
-        except (FileNotFoundError, DamagedFile, AttributeError, KeyError, TypeError):
+        except (OSError, DamagedFile, AttributeError, KeyError, TypeError):
             return {}
 
     def _entry_for(self, pid: str, st: os.stat_result) -> IndexEntry:
@@ -243,7 +252,11 @@ class Home:
                 changed = True
             fresh[pid] = entry
         if changed or fresh.keys() != cached.keys():
-            self.write_index(fresh)
+            try:
+                self.write_index(fresh)
+            except OSError:  # a cache: a home that cannot take it (read-only) is still listed; a rebuild must say
+                if rebuild:
+                    raise
         return list(fresh.values())
 
     def write_index(self, entries: dict[str, IndexEntry]) -> None:

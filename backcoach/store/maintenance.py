@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from backcoach.store.atomic import atomic_file, atomic_write, read_json
-from backcoach.store.errors import DamagedFile
+from backcoach.store.errors import DamagedFile, PatientLocked
 from backcoach.store.home import Home, record_from_tinydb
 from backcoach.store.lock import PatientLock
 
@@ -35,7 +34,7 @@ def _restore_from_backup(path: Path) -> str | None:
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.broken-{stamp}")
-    os.replace(path, aside)
+    atomic_write(aside, path.read_bytes())  # a copy: a crash before the restore still leaves the patient's file
     atomic_write(path, bak.read_bytes())
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
@@ -57,7 +56,11 @@ def check_home(home: Home, *, repair: bool = False) -> CheckReport:
         try:
             home.load(pid)
         except DamagedFile as exc:
-            done = _repair(home, pid, path) if repair else None
+            try:
+                done = _repair(home, pid, path) if repair else None
+            except PatientLocked as locked:  # the others are still checked and mended
+                report.problems.append(f"patients/{path.name}: {exc.reason}; not repaired: {locked}")
+                continue
             if done:
                 report.repaired.append(done)
             else:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from backcoach.model import GoalState, PatientRecord, Session, goal_states
+from backcoach.model import GoalState, PatientRecord, Session, fitting_record, goal_states
 from backcoach.protocol import Field, Protocol
 from backcoach.summary.document import Chart, Document, Entry, Grid, Item, Section, Series
 from backcoach.textclean import show_controls
@@ -60,6 +60,13 @@ def _born(record: PatientRecord, deidentify: bool) -> tuple[str, str] | None:
     if born is None:
         return None
     return ("Age", age_band(born, first_day(record))) if deidentify else ("Born", str(born))
+
+
+def _readable(record: PatientRecord, session: Session, protocol: Protocol) -> tuple[PatientRecord, Session]:
+    """A copy of the record holding only answers that fit the pack, and the copy of `session` in it: a stored
+    file no save has checked (hand-edited, another tool's) may hold values of another shape."""
+    copy = fitting_record(PatientRecord(record.patient, _upto(record, session)), protocol)  # later ones unused
+    return copy, copy.sessions[-1]
 
 
 def _upto(record: PatientRecord, session: Session) -> list[Session]:
@@ -230,6 +237,7 @@ def clinician_summary(
     record: PatientRecord, session: Session, protocol: Protocol, *, deidentify: bool = False
 ) -> Document:
     """Everything recorded in one session, for the clinician's notes, with changes since the last session."""
+    record, session = _readable(record, session, protocol)
     dates = _dates(record, deidentify)
     covered = session.covered(protocol)
     facts = [("Patient", _who(record, deidentify))]
@@ -279,6 +287,7 @@ def patient_handout(
 ) -> Document:
     """The one-page plan the patient takes home: the pack's handout sections, each field's newest answer up to
     this session (a follow-up that changed only the flare-up plan still hands over the whole plan)."""
+    record, session = _readable(record, session, protocol)
     dates = _dates(record, deidentify)
     sessions = _upto(record, session)
     goals = goal_states(PatientRecord(record.patient, sessions), protocol)
