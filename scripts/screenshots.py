@@ -1,7 +1,7 @@
 """Regenerate the user-guide screenshots (SVG) from the real app: `python scripts/screenshots.py`.
 
 A demo home with fixed dates is built in a temporary folder, the app runs headless at 120×34, and each scene is
-saved to scripts/screenshots/<name>.svg. The guide that shows them is scripts/screenshots/GUIDE.md.
+saved to scripts/screenshots/<name>.svg. README.md shows them.
 """
 
 from __future__ import annotations
