@@ -21,7 +21,7 @@ from backcoach.errors import BackcoachError
 from backcoach.model import PatientRecord, Session
 from backcoach.protocol import Protocol, load_protocol
 from backcoach.store import Home
-from backcoach.store.atomic import atomic_write
+from backcoach.store.atomic import atomic_write, sync_all
 from backcoach.summary import SUFFIXES, Document, clinician_summary, patient_handout, render
 from backcoach.summary.build import first_day
 from backcoach.transfer import dumps, export_record
@@ -129,7 +129,7 @@ def export_patient(job: ExportJob, patient_id: str) -> PatientResult:
             if path.exists() and not job.force:
                 result.existing.append(name)
                 continue
-            atomic_write(path, content().encode("utf-8"))
+            atomic_write(path, content().encode("utf-8"), durable=False)  # run_export syncs the batch
             result.written.append(name)
     except (BackcoachError, OSError) as exc:
         result.error = str(exc) if isinstance(exc, BackcoachError) else f"{exc.filename}: {exc.strerror}"
@@ -140,16 +140,33 @@ def run_export(job: ExportJob, patient_ids: list[str], workers: int | None = Non
     """Each patient's result, in order; more than one worker runs a process pool."""
     workers = min(workers or os.cpu_count() or 1, len(patient_ids))
     if workers <= 1:
-        for pid in patient_ids:
-            yield export_patient(job, pid)
+        results = map(partial(export_patient, job), patient_ids)
+        yield from _synced(results)
         return
     chunk = max(1, min(32, len(patient_ids) // (workers * 8)))
     gc.freeze()  # forked workers then share the parent's objects instead of copying every page the GC touches
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(partial(export_patient, job), patient_ids, chunksize=chunk)
+            yield from _synced(pool.map(partial(export_patient, job), patient_ids, chunksize=chunk))
     finally:
         gc.unfreeze()
+
+
+def _synced(results: Iterator[PatientResult]) -> Iterator[PatientResult]:
+    """Pass the results on, holding back the last one until the batch's files are on disk.
+
+    One sync for the whole batch instead of two fsyncs per file: two workers' fsyncs queue on the same disk
+    journal, which would cap what the second worker can add. The tally comes after the last result, so it
+    never reports a file written before it is durable.
+    """
+    previous = None
+    for result in results:
+        if previous is not None:
+            yield previous
+        previous = result
+    sync_all()
+    if previous is not None:
+        yield previous
 
 
 @dataclass

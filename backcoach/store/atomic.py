@@ -50,8 +50,12 @@ def _keep_backup(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, *, backup: bool = False) -> Iterator[BinaryIO]:
-    """Open a temp file beside `path` for writing; on success it replaces `path` atomically (crash: old or new)."""
+def atomic_file(path: Path, *, backup: bool = False, durable: bool = True) -> Iterator[BinaryIO]:
+    """Open a temp file beside `path` for writing; on success it replaces `path` atomically (crash: old or new).
+
+    `durable=False` skips the fsyncs, for a batch that makes all its files durable at once (`sync_all`) before it
+    reports them written; the rename is atomic either way.
+    """
     path = Path(path)
     with _named(path):
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -61,7 +65,8 @@ def atomic_file(path: Path, *, backup: bool = False) -> Iterator[BinaryIO]:
                 os.fchmod(fh.fileno(), FILE_MODE)
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if backup:
             _keep_backup(path)
         with _named(path):
@@ -70,7 +75,14 @@ def atomic_file(path: Path, *, backup: bool = False) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
+
+
+def sync_all() -> None:
+    """Flush every written file to disk (one call for a whole batch of non-durable writes)."""
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 @contextlib.contextmanager
@@ -82,9 +94,9 @@ def _named(path: Path) -> Iterator[None]:
         raise type(exc)(exc.errno, exc.strerror, str(path)) from None
 
 
-def atomic_write(path: Path, data: bytes, *, backup: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool = True) -> None:
     """Write `data` to `path` so that a crash leaves the old or the new content, never a mix."""
-    with atomic_file(path, backup=backup) as fh:
+    with atomic_file(path, backup=backup, durable=durable) as fh:
         fh.write(data)
 
 
