@@ -28,7 +28,7 @@ def list_cases(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the shipped practice cases."""
-    from rich.table import Table
+    from rich.padding import Padding
     from rich.text import Text
 
     from backcoach.practice.cases import shipped_cases
@@ -38,14 +38,12 @@ def list_cases(
         keys = ("id", "title", "tests", "follow_up", "pass_share")
         print_json([{k: getattr(c, k) for k in keys} for c in cases])
         return
-    table = Table(title=f"{len(cases)} practice case(s)", title_justify="left")
-    table.add_column("id", no_wrap=True)
-    table.add_column("case", ratio=1)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("what it tests", ratio=2)
-    for c in cases:
-        table.add_row(Text(c.id), Text(c.title), "follow-up" if c.follow_up else "first visit", Text(c.tests))
-    stdout_console().print(table)
+    console = stdout_console()
+    console.print(f"{len(cases)} practice case(s); start one with: backcoach practice run ID")
+    for c in cases:  # a list, not a table: the descriptions are sentences, readable at 80 columns
+        kind = "follow-up" if c.follow_up else "first visit"
+        console.print(Text.assemble("\n", (c.id, "bold"), f"  {c.title} ({kind})"))
+        console.print(Padding(Text(c.tests), (0, 0, 0, 2)))
 
 
 @app.command("check")
