@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -44,6 +45,7 @@ class BackcoachApp(App):
         self.home, self.protocol, self.patient_id, self.clock = home, protocol, patient_id, clock
         self.theme = THEMES["dark"]
         self._quit_unsaved = False
+        self.export_folder: Path | None = None  # where the last export went: the export dialog offers it again
 
     def on_mount(self) -> None:
         if self.patient_id is None or not self.open_consultation(self.patient_id):

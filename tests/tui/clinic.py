@@ -17,9 +17,10 @@ def fixed_clock() -> datetime:
 
 
 def add_session(home: Home, protocol: Protocol, pid: str, started: datetime, answers: dict, complete: bool):
-    """A session with fixed dates: answers is {(component id, field id): value}."""
+    """A session with fixed dates and id (`<patient>-s<n>`): answers is {(component id, field id): value}."""
     with home.open(pid) as writer:
         session = writer.record.new_session(protocol)
+        session.id = f"{pid}-s{len(writer.record.sessions)}"
         for (comp, field), value in answers.items():
             session.set_answer(protocol, comp, field, value)
         if complete:

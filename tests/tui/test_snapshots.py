@@ -6,6 +6,8 @@ and look at every changed SVG before committing it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backcoach.tui.screens.summary import SummaryScreen
@@ -100,3 +102,14 @@ def test_hostile_text_shown_as_typed(snap_compare, clinic, protocol):
     answers = {("planning.goals", "values"): HOSTILE, ("planning.goals", "goals"): [{"text": HOSTILE}]}
     add_session(clinic, protocol, "evil", FEB, answers, complete=False)
     assert snap_compare(make_app(clinic, protocol, "evil"), terminal_size=(80, 24), run_before=at("planning.goals"))
+
+
+def test_export_dialog_fits_80x24(snap_compare, clinic, protocol):
+    async def run_before(pilot) -> None:
+        record = clinic.load("ann")
+        await pilot.app.push_screen(SummaryScreen(record, record.sessions[0]))
+        pilot.app.export_folder = Path("/srv/clinic/exports")  # the folder offered: fixed, not the cwd
+        await pilot.press("e")
+        await settle(pilot)
+
+    assert snap_compare(make_app(clinic, protocol), terminal_size=(80, 24), run_before=run_before)

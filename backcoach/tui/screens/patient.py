@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
-from backcoach.model import PatientRecord
+from backcoach.model import PatientRecord, Session
 from backcoach.tui.display import day, literal
+from backcoach.tui.widgets.exported import ExportedLine
+
+if TYPE_CHECKING:
+    from backcoach.tui.screens.consult import Command
 
 
 class PatientScreen(Screen):
@@ -17,6 +23,13 @@ class PatientScreen(Screen):
         Binding("escape", "back", "Back", tooltip="Back to the patient list", id="patient.back"),
         Binding("s", "start", "Start/resume", tooltip="Resume the open session or start one", id="patient.start"),
         Binding("enter", "view", "Open session", tooltip="Open the highlighted session", id="patient.view"),
+        Binding(
+            "e",
+            "export",
+            "Export…",
+            tooltip="Save the highlighted completed session's handout or summary, or the record, to a file",
+            id="patient.export",
+        ),
     ]
 
     def __init__(self, patient_id: str):
@@ -28,6 +41,7 @@ class PatientScreen(Screen):
         yield Static(id="topbar")
         yield Button("", id="start", variant="primary")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield ExportedLine()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -39,6 +53,8 @@ class PatientScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
+        """Show the record as stored; the cursor stays on the session it was on."""
+        current = self.highlighted()
         record = self.record = self.app.home.load(self.patient_id)
         p = record.patient
         self.query_one("#topbar", Static).update(literal(f"{p.name} ({p.id}) · born {p.born or '—'}"))
@@ -53,6 +69,8 @@ class PatientScreen(Screen):
         for s in reversed(record.sessions):
             covered = f"{len(s.covered(self.app.protocol))}/{total}"
             table.add_row(day(s.started), s.kind, s.status, covered, key=s.id)
+        if current is not None and any(s.id == current.id for s in record.sessions):
+            table.move_cursor(row=table.get_row_index(current.id))
 
     def on_button_pressed(self) -> None:
         self.action_start()
@@ -74,6 +92,41 @@ class PatientScreen(Screen):
             self.app.open_consultation(self.patient_id)
         else:
             self.app.view_session(self.record, session)
+
+    # --- export -----------------------------------------------------------------------------------------------
+    def highlighted(self) -> Session | None:
+        table = self.query_one(DataTable)
+        if self.record is None or not table.row_count:
+            return None
+        return self.record.session(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Export is offered (not dimmed) only on a completed session."""
+        if action == "export":
+            session = self.highlighted()
+            return session is not None and not session.is_open or None
+        return True
+
+    def action_export(self) -> None:
+        session = self.highlighted()
+        if session is None or session.is_open:
+            self.notify("Highlight a completed session to export it.", markup=False)
+            return
+        from backcoach.tui.dialogs.export import offer_export
+
+        offer_export(self, self.record, session, "handout", self.query_one(ExportedLine).show)
+
+    def palette_commands(self) -> list[Command]:
+        return [
+            (
+                "Export…",
+                "Save the highlighted completed session's handout or summary, or the record",
+                self.action_export,
+            )
+        ]
 
     def action_back(self) -> None:
         self.app.go_home()

@@ -1,0 +1,200 @@
+"""Export from the TUI: the dialog writes real files into a real folder, says where, and refuses what it must."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from backcoach.tui.dialogs.export import DEFAULT_FOLDER, ExportDialog
+from backcoach.tui.screens.patient import PatientScreen
+from backcoach.tui.screens.summary import SummaryScreen
+from backcoach.tui.widgets.exported import ExportedLine
+from tests.tui.clinic import FEB, HOSTILE, INITIAL, add_session
+from tests.tui.conftest import make_app
+
+GOAL = INITIAL[("planning.goals", "goals")][0]["text"]
+
+
+async def open_summary(app, pilot, pid: str = "ann") -> SummaryScreen:
+    record = app.home.load(pid)
+    await app.push_screen(SummaryScreen(record, record.sessions[0]))
+    await pilot.pause()
+    return app.screen
+
+
+async def export(pilot, folder: Path, *keys: str) -> ExportDialog:
+    """Open the dialog, press `keys` in the What set (then tab to the Format set), type the folder, press Enter."""
+    await pilot.press("e")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ExportDialog)
+    await pilot.press(*keys)
+    folder_input = dialog.query_one("#folder", Input)
+    folder_input.value = str(folder)
+    folder_input.focus()
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return dialog
+
+
+def written(app) -> Path:
+    """The path the screen says it exported to."""
+    line = app.screen.query_one(ExportedLine)
+    assert line.display
+    return Path(str(line.render()).removeprefix("Exported: "))
+
+
+def stored(home) -> dict[Path, bytes]:
+    """Every file in the store's own folders (lock files aside), with its content."""
+    return {p: p.read_bytes() for d in home.record_folders for p in d.rglob("*") if p.is_file() and p.suffix != ".lock"}
+
+
+def private_file(path: Path) -> str:
+    assert path.is_file() and stat.S_IMODE(path.stat().st_mode) == 0o600
+    return path.read_text(encoding="utf-8")
+
+
+async def test_summary_screen_exports_the_handout_as_html_and_the_record_as_json(clinic, protocol, tmp_path):
+    out = tmp_path / "exports"
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_summary(app, pilot)
+        await export(pilot, out)  # the defaults: the patient handout, as html
+        assert isinstance(app.screen, SummaryScreen)
+        handout = written(app)
+        assert handout.parent == out and handout.suffix == ".html"
+        assert stat.S_IMODE(out.stat().st_mode) == 0o700  # made for the export: private
+        page = private_file(handout)
+        assert GOAL in page and "<html" in page
+        assert "Coverage" not in page  # the handout, not the clinician summary
+        assert app.export_folder == out
+
+        await export(pilot, out, "right", "right", "enter")  # what: the whole record (json is its only format)
+        assert written(app).name == "ann.json"
+        record = json.loads(private_file(written(app)))
+        assert record["format"] == "backcoach.export/1"
+        assert record["patient"]["id"] == "ann" and len(record["sessions"]) == 1
+        assert sorted(p.name for p in out.iterdir()) == sorted([handout.name, "ann.json"])
+
+
+async def test_summary_as_markdown_and_an_existing_file_is_never_replaced(clinic, protocol, tmp_path):
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_summary(app, pilot)
+        # what: the clinician summary; tab to the formats (it starts on html), one step left: markdown
+        await export(pilot, tmp_path, "right", "enter", "tab", "left", "enter")
+        first = written(app)
+        assert first.suffix == ".md" and "Coverage" in private_file(first)
+        first.write_text("the clinician's own edits", encoding="utf-8")
+        await export(pilot, tmp_path, "right", "enter", "tab", "left", "enter")
+        second = written(app)
+        assert second.name == first.name.replace(".md", "-2.md")
+        assert first.read_text(encoding="utf-8") == "the clinician's own edits"
+        assert GOAL in private_file(second)
+
+
+@pytest.mark.parametrize(
+    "where,message",
+    [
+        (lambda home, tmp: home.patients_dir, "inside the data folder's records"),
+        (lambda home, tmp: home.practice_dir / "sub", "inside the data folder's records"),
+        (lambda home, tmp: tmp / "notes.txt", "not a folder"),
+        (lambda home, tmp: tmp / "notes.txt" / "sub", "Cannot write to"),
+    ],
+    ids=["patients", "practice", "a-file", "below-a-file"],
+)
+async def test_a_folder_that_cannot_take_the_file_is_one_clear_message(clinic, protocol, tmp_path, where, message):
+    (tmp_path / "notes.txt").write_text("not a folder", encoding="utf-8")
+    folder = where(clinic, tmp_path)
+    before = stored(clinic)
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_summary(app, pilot)
+        dialog = await export(pilot, folder)
+        assert app.screen is dialog  # still open, so the folder can be corrected
+        error = str(dialog.query_one("#error").render())
+        assert message in error and "\n" not in error.strip()
+        assert not app.screen.query_one("#export").disabled
+        dialog.query_one("#folder", Input).value = str(tmp_path / "fine")
+        dialog.query_one("#export").press()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert written(app).parent == tmp_path / "fine"
+    assert stored(clinic) == before
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "not a folder"
+
+
+async def test_hostile_text_stays_inert_in_the_dialog_the_path_and_the_file(clinic, protocol, tmp_path):
+    clinic.add_patient(HOSTILE, patient_id="evil")
+    goals = [{"id": "g1", "text": HOSTILE, "parts": {"specific": HOSTILE}}]
+    add_session(clinic, protocol, "evil", FEB, {("planning.goals", "goals"): goals}, complete=True)
+    out = tmp_path / "[bold]x[/] [@click=app.quit]q[/]"
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_summary(app, pilot, "evil")
+        await pilot.press("e")
+        await pilot.pause()
+        assert HOSTILE.replace("\x1b", "").strip() in str(app.screen.query_one(".title").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await export(pilot, out)
+        path = written(app)
+        assert path.parent == out  # the folder's name shown as typed
+        await pilot.click(ExportedLine)
+        assert app.is_running
+    page = private_file(path)
+    assert "<script" not in page and "javascript:" not in page.replace("[link=javascript:x]", "")
+    assert "&lt;script&gt;s&lt;/script&gt;" in page and "[@click=app.quit]" in page and "\x1b" not in page
+
+
+async def test_patient_screen_exports_a_completed_session_only(clinic, protocol, tmp_path):
+    add_session(clinic, protocol, "ann", FEB, {}, complete=False)  # newest first: the open follow-up is row 0
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_patient("ann")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PatientScreen)
+        assert screen.check_action("export", ()) is None  # shown dimmed on the open session
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen is screen  # no dialog for an open session
+        assert "Export…" in [title for title, _, _ in screen.palette_commands()]
+        await pilot.press("down")  # the completed initial session
+        assert screen.check_action("export", ()) is True
+        await pilot.press("e")
+        await pilot.pause()
+        assert "initial session of 2026-01-12" in str(app.screen.query_one(".title").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await export(pilot, tmp_path, "right", "enter")  # the clinician summary, as html
+        page = private_file(written(app))
+        assert written(app).suffix == ".html" and GOAL in page and "Coverage" in page
+        assert "Exported:" in str(screen.query_one(ExportedLine).render())
+
+
+async def test_the_dialog_offers_an_exports_folder_in_the_current_directory(clinic, protocol, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_summary(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen.query_one("#folder", Input).value == str(tmp_path / DEFAULT_FOLDER)
+        dialog = app.screen
+        assert (dialog.chosen("kind"), dialog.chosen("format")) == ("handout", "html")
+        assert dialog.query_one("#format").display and not dialog.query_one("#record-format").display
+        await pilot.press("right", "right", "enter")
+        assert not dialog.query_one("#format").display and dialog.query_one("#record-format").display
+        await pilot.press("left", "enter")  # back to the summary: the format chosen before is kept
+        assert dialog.query_one("#format").display and dialog.chosen("format") == "html"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert written(app).parent == tmp_path / DEFAULT_FOLDER
