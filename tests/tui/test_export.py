@@ -46,7 +46,7 @@ def written(app) -> Path:
     """The path the screen says it exported to."""
     line = app.screen.query_one(ExportedLine)
     assert line.display
-    return Path(str(line.render()).removeprefix("Exported: "))
+    return Path(str(line.render()).removeprefix("Exported:\u00a0"))
 
 
 def stored(home) -> dict[Path, bytes]:
@@ -198,3 +198,14 @@ async def test_the_dialog_offers_an_exports_folder_in_the_current_directory(clin
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert written(app).parent == tmp_path / DEFAULT_FOLDER
+
+
+async def test_summary_scrolls_to_its_end_at_80x24(clinic, protocol):
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_summary(app, pilot)
+        scroll = screen.query_one("#summary")
+        assert scroll.has_focus and scroll.max_scroll_y > 0 and scroll.scroll_y == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y

@@ -35,8 +35,12 @@ DEFAULT_FOLDER = "backcoach-exports"
 
 KINDS = {"handout": "Patient handout", "summary": "Clinician summary", "record": "Whole record"}
 FORMATS = {"text": "Text", "md": "Markdown", "html": "HTML", "svg": "SVG"}  # of the handout and the summary
-RECORD_FORMAT = "JSON: every session of this patient, lossless (backcoach import reads it back)"
+RECORD_FORMAT = "JSON: the whole record, every session (backcoach import reads it back)"
 DEFAULT_FORMAT = "html"
+HINT = (
+    "←/→ then Enter to choose · Tab: next · ctrl+s: export · Esc: cancel\n"
+    "An existing file is never replaced: the new one gets -2, -3 …"
+)
 
 
 def default_folder() -> Path:
@@ -89,7 +93,7 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Static(RECORD_FORMAT, id="record-format")
             yield Static("Folder", classes="label")
             yield steady(Input(str(self.folder), id="folder", select_on_focus=False))
-            yield Static("An existing file is never replaced: the new one gets -2, -3 …", classes="hint")
+            yield Static(HINT, id="hint", classes="hint")
             yield Static(id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="export", tooltip="Write the file (ctrl+s)")
@@ -159,7 +163,10 @@ class ExportDialog(ModalScreen[Path | None]):
             self.show_error(problem(worker.error, folder) if worker.error else "Export cancelled.")
 
     def show_error(self, message: str) -> None:
+        """The error in place of the hint (the dialog keeps its height at 80×24); no message shows the hint again."""
         self.query_one("#error", Static).update(literal(message))
+        self.query_one("#error").display = bool(message)
+        self.query_one("#hint").display = not message
 
     def action_cancel(self) -> None:
         if not self.writing_to:  # a file being written is finished, and reported, before the dialog closes
