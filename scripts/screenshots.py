@@ -47,6 +47,17 @@ async def review(app: BackcoachApp, pilot) -> None:
     await pilot.pause()
 
 
+async def summary_export(app: BackcoachApp, pilot) -> None:
+    """Ann's completed first session: its summary, with the export dialog open over it."""
+    from backcoach.tui.screens.summary import SummaryScreen
+
+    record = app.home.load("ann")
+    await app.push_screen(SummaryScreen(record, record.sessions[0]))
+    app.export_folder = Path("/home/clinic/backcoach-exports")  # the folder offered: fixed, not this machine's
+    await pilot.press("e")
+    await pilot.pause()
+
+
 SCENES: dict[str, tuple[str | None, Scene | None]] = {
     "home": (None, None),
     "planning-goals": ("ann", lambda app, pilot: at("planning.goals", app, pilot)),
@@ -54,6 +65,7 @@ SCENES: dict[str, tuple[str | None, Scene | None]] = {
     "delivery-fears": ("ann", lambda app, pilot: at("delivery.successful_experiences", app, pilot)),
     "evaluation-review": ("ann", review),
     "evaluation-action-plan": ("ann", lambda app, pilot: at("evaluation.action_plan", app, pilot)),
+    "summary-export": (None, summary_export),
 }
 
 
