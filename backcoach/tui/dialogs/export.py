@@ -34,6 +34,7 @@ DEFAULT_FOLDER = "backcoach-exports"
 
 
 KINDS = {"handout": "Patient handout", "summary": "Clinician summary", "record": "Whole record"}
+FIRST_KIND = "handout"  # what a clinician most often exports at the end of a consultation
 FORMATS = {"text": "Text", "md": "Markdown", "html": "HTML", "svg": "SVG"}  # of the handout and the summary
 RECORD_FORMAT = "JSON: the whole record, every session (backcoach import reads it back)"
 DEFAULT_FORMAT = "html"
@@ -44,7 +45,11 @@ HINT = (
 
 
 def default_folder() -> Path:
-    return Path.cwd() / DEFAULT_FOLDER
+    """`backcoach-exports` where backcoach was started (in the user's home if that directory is gone)."""
+    try:
+        return Path.cwd() / DEFAULT_FOLDER
+    except OSError:
+        return Path.home() / DEFAULT_FOLDER
 
 
 def problem(exc: Exception, folder: Path) -> str:
@@ -53,7 +58,7 @@ def problem(exc: Exception, folder: Path) -> str:
         return str(exc)
     if isinstance(exc, OSError):
         return f"Cannot write to {exc.filename or folder}: {exc.strerror or exc}"
-    return f"Export failed ({type(exc).__name__}); nothing was written to {folder}"
+    return f"Export to {folder} failed ({type(exc).__name__})"
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -70,11 +75,11 @@ class ExportDialog(ModalScreen[Path | None]):
         protocol: Protocol,
         records: tuple[Path, ...],
         folder: Path,
-        kind: str = "handout",
     ):
+        """`folder` is the one offered; `records` are the folders to refuse (`Home.record_folders`)."""
         super().__init__()
         self.record, self.session, self.protocol = record, session, protocol
-        self.records, self.folder, self.kind = records, folder, kind
+        self.records, self.folder = records, folder
         self.writing_to: Path | None = None  # the folder a worker is writing into
 
     def compose(self) -> ComposeResult:
@@ -101,9 +106,9 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         # pressed after mounting, so each set's keyboard cursor starts on its choice
-        self.button("kind", self.kind).value = True
+        self.button("kind", FIRST_KIND).value = True
         self.button("format", DEFAULT_FORMAT).value = True
-        self.show_formats(self.kind)
+        self.show_formats(FIRST_KIND)
         self.query_one("#kind", RadioSet).focus()
 
     # --- choices --------------------------------------------------------------------------------------------
@@ -173,9 +178,9 @@ class ExportDialog(ModalScreen[Path | None]):
             self.dismiss(None)
 
 
-def offer_export(screen: Screen, record: PatientRecord, session: Session, kind: str, shown: Callable[[Path], None]):
-    """Open the dialog over `screen`; when a file is written, say where (a notification, and `shown(path)` on the
-    screen) and offer that folder next time."""
+def offer_export(screen: Screen, record: PatientRecord, session: Session, shown: Callable[[Path], None]) -> None:
+    """Open the dialog over `screen`; when a file is written, say where (a notification, and
+    `shown(path)` on the screen) and offer that folder next time."""
     app = screen.app
 
     def done(path: Path | None) -> None:
@@ -185,4 +190,4 @@ def offer_export(screen: Screen, record: PatientRecord, session: Session, kind: 
             shown(path)
 
     folder = app.export_folder or default_folder()
-    app.push_screen(ExportDialog(record, session, app.protocol, app.home.record_folders, folder, kind), done)
+    app.push_screen(ExportDialog(record, session, app.protocol, app.home.record_folders, folder), done)

@@ -117,7 +117,7 @@ class PatientScreen(Screen):
             return
         from backcoach.tui.dialogs.export import offer_export
 
-        offer_export(self, self.record, session, "handout", self.query_one(ExportedLine).show)
+        offer_export(self, self.record, session, self.query_one(ExportedLine).show)
 
     def palette_commands(self) -> list[Command]:
         return [

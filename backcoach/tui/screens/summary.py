@@ -50,7 +50,7 @@ class SummaryScreen(Screen):
     def action_export(self) -> None:
         from backcoach.tui.dialogs.export import offer_export
 
-        offer_export(self, self.record, self.session, "handout", self.query_one(ExportedLine).show)
+        offer_export(self, self.record, self.session, self.query_one(ExportedLine).show)
 
     def palette_commands(self) -> list[Command]:
         return [("Export…", "Save the patient handout, the clinician summary or the whole record", self.action_export)]
