@@ -46,7 +46,7 @@ def written(app) -> Path:
     """The path the screen says it exported to."""
     line = app.screen.query_one(ExportedLine)
     assert line.display
-    return Path(str(line.render()).removeprefix("Exported:\u00a0"))
+    return Path(str(line.render()).removeprefix("Exported: "))
 
 
 def stored(home) -> dict[Path, bytes]:

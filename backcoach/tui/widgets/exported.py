@@ -11,6 +11,5 @@ from backcoach.tui.display import literal
 
 class ExportedLine(Static):
     def show(self, path: Path) -> None:
-        # a no-break space: a long path folds at the screen's edge instead of leaving "Exported:" alone on a line
-        self.update(literal(f"Exported:\u00a0{path}"))
+        self.update(literal(f"Exported: {path}"))
         self.display = True
