@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from backcoach.practice.session import PracticeSession
     from backcoach.protocol import Protocol
     from backcoach.store import Home
 
@@ -14,3 +15,11 @@ def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> No
     from backcoach.tui.app import BackcoachApp
 
     BackcoachApp(home, protocol, patient_id=patient_id).run()
+
+
+def run_practice(session: PracticeSession) -> int | None:
+    """Run a practice attempt full-screen; the caller opens and closes `session` (the attempt)."""
+    from backcoach.tui.practice_app import PracticeApp
+
+    PracticeApp(session).run()
+    return None

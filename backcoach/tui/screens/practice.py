@@ -1,0 +1,136 @@
+"""Practice mode: the consultation screen on a simulated patient.
+
+Everything a real consultation does stays the ConsultScreen's (answers recorded and autosaved through the attempt's
+Consultation). On top: a case card to start, How? bullets the student asks (enter, a click, or ctrl+o for the next
+one) with the simulated patient's responses in a conversation pane, a timer per phase, and on finishing the feedback
+instead of the clinician's summary.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from backcoach.errors import BackcoachError
+from backcoach.practice.feedback import duration
+from backcoach.practice.session import PracticeSession
+from backcoach.protocol import Component
+from backcoach.tui.dialogs.case import CaseDialog
+from backcoach.tui.display import literal
+from backcoach.tui.screens.consult import ConsultScreen
+from backcoach.tui.screens.feedback import FeedbackScreen
+from backcoach.tui.widgets.asking import AskList, Conversation
+from backcoach.tui.widgets.form import ComponentForm
+
+
+class PracticeForm(ComponentForm):
+    """A component's form whose How? bullets are asked of the simulated patient; the cursor starts on them."""
+
+    def __init__(self, practice: PracticeSession, component: Component):
+        super().__init__(practice.consultation, component)
+        self.practice = practice
+
+    def compose_how(self) -> ComposeResult:
+        yield Static(literal("How?", "bold"), classes="how-title")
+        yield AskList(self.practice, self.component)
+
+    def focus_first(self) -> None:
+        """The first How? bullet not asked yet; once all are asked, the first answer field."""
+        asking = self.query_one(AskList)
+        following = asking.next_unasked()
+        if following is None:
+            super().focus_first()
+            return
+        self.scroll_home(animate=False, immediate=True)
+        asking.highlighted = following
+        asking.focus()
+
+
+class PracticeScreen(ConsultScreen):
+    CSS_PATH = ["consult.tcss", "practice.tcss"]
+    BINDINGS = [
+        Binding("ctrl+o", "ask_next", "Ask", tooltip="Ask the next How? bullet", priority=True, id="practice.ask"),
+    ]
+
+    def __init__(self, practice: PracticeSession):
+        super().__init__(practice.consultation)
+        self.practice = practice
+        self.card_shown = False
+        self.timing = False  # the phase timer runs once the student has read the case card
+
+    def heading(self) -> str:
+        patient = self.practice.case.patient
+        return f"Practice: {self.practice.case.title} · {patient.name}, {patient.age}"
+
+    def compose_below_body(self) -> ComposeResult:
+        yield Conversation(self.practice, id="conversation")
+
+    def compose_status(self) -> ComposeResult:
+        yield Static(id="timer")
+
+    def new_form(self, component: Component) -> ComponentForm:
+        return PracticeForm(self.practice, component)
+
+    def on_screen_resume(self) -> None:
+        if not self.card_shown:
+            self.card_shown = True
+            self.app.push_screen(CaseDialog(self.practice.case), lambda _: self.start())
+
+    def start(self) -> None:
+        self.timing = True
+        self.practice.focus(self.current.id)
+        self.refresh_timer()
+        self.set_interval(1, self.refresh_timer, name="phase timer")
+
+    async def goto(self, component_id: str, *, focus: bool = True) -> None:
+        await super().goto(component_id, focus=focus)
+        if self.timing:
+            self.practice.focus(component_id)
+            self.refresh_timer()
+
+    def refresh_timer(self) -> None:
+        seconds = self.practice.phase_seconds()
+        phase = self.protocol.phase_of(self.current.id)
+        shown = f"{phase.title} {duration(seconds.get(phase.id, 0.0))} · all {duration(sum(seconds.values()))}"
+        self.query_one("#timer", Static).update(literal(shown))
+
+    # --- asking ---------------------------------------------------------------------------------------------
+    async def on_ask_list_asked(self, event: AskList.Asked) -> None:
+        await self.ask(event.component, event.how)
+
+    async def action_ask_next(self) -> None:
+        asking = (await self.form(self.current)).query_one(AskList)
+        following = asking.next_unasked()
+        if following is None:
+            self.notify("Every How? bullet here has been asked; pick one in the list to ask it again.")
+            asking.focus()
+            return
+        await self.ask(self.current, following)
+
+    async def ask(self, component: Component, how: int) -> None:
+        try:
+            response = self.practice.ask(component.id, how)
+        except (BackcoachError, OSError) as exc:
+            self.notify(f"Could not ask: {exc}", severity="error", markup=False)
+            return
+        (await self.form(component)).query_one(AskList).refresh_marks()
+        self.refresh_timer()
+        await self.query_one(Conversation).add(component.how[how], response)
+
+    # --- leaving --------------------------------------------------------------------------------------------
+    def finish(self) -> bool:
+        """Save the answers; the attempt itself is closed by whoever opened it (the CLI's PracticeSession)."""
+        return self.autosaver.flush()
+
+    def complete_question(self) -> tuple[str, str]:
+        covered = len(self.session.covered(self.protocol))
+        question = (
+            f"Finish this attempt and see your feedback? {covered} of {len(self.protocol.components)} components "
+            "have answers. A finished attempt can no longer be changed."
+        )
+        return question, "Finish"
+
+    def end_session(self) -> None:
+        feedback = self.practice.finish()
+        self.app.switch_screen(FeedbackScreen(feedback))
