@@ -18,8 +18,22 @@ def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> No
 
 
 def run_practice(session: PracticeSession) -> int | None:
-    """Run a practice attempt full-screen; the caller opens and closes `session` (the attempt)."""
+    """Run a practice attempt full-screen; the caller opens and closes `session` (the attempt).
+
+    The screen is gone once the app ends, so the result (or that the attempt is unfinished) is printed after it."""
+    from rich.console import Console
+
+    from backcoach.plain import command_for
+    from backcoach.practice.feedback import result_line
     from backcoach.tui.practice_app import PracticeApp
 
     PracticeApp(session).run()
+    console = Console(highlight=False)
+    if session.meta.finished:
+        console.print(result_line(session.feedback()))
+        console.print(
+            f"All attempts, for you or your teacher: {command_for(session.home)} practice report", markup=False
+        )
+    else:
+        console.print(f"Attempt {session.attempt_id} is not finished, so it has no feedback.", markup=False)
     return None

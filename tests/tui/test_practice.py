@@ -15,6 +15,7 @@ from backcoach.tui.screens.practice import PracticeScreen
 from backcoach.tui.widgets.asking import AskList, Conversation
 from tests.helpers import run_cli
 from tests.tui.clinic import fixed_clock
+from tests.tui.test_snapshots import settle
 from tests.tui.test_walkthrough import plain
 
 GOALS, SHARED, SENSE = "planning.goals", "planning.shared_decision", "delivery.sense_making"
@@ -72,7 +73,10 @@ async def test_an_attempt_end_to_end(home, protocol, case, practice, ticks):
         await pilot.press(*"Football with his son", "tab", *"Play football with my son")
         await pilot.press("ctrl+n")  # shared decision
         ticks.now = 150.0
-        await pilot.press("ctrl+o", "ctrl+o")  # asks the next bullet from anywhere: 0, then 1
+        assert isinstance(app.focused, AskList)
+        await pilot.press("enter", "tab")  # asks bullet 0; then on to the first answer field
+        assert not isinstance(app.focused, AskList)
+        await pilot.press("ctrl+o")  # asks the next bullet (1) from anywhere
         await pilot.pause()
         asked = screen.query_one(f"#form-{SHARED.replace('.', '-')} AskList", AskList)
         assert [str(asked.get_option_at_index(i).prompt)[0] for i in range(3)] == ["✓", "✓", "○"]
@@ -109,3 +113,36 @@ async def test_an_attempt_end_to_end(home, protocol, case, practice, ticks):
     listed = run_cli(home.root, "patient", "list")
     assert listed.exit_code == 0 and "Ann Lee" in listed.stdout
     assert case.patient.name not in listed.stdout and practice.attempt_id not in listed.stdout
+
+
+@pytest.fixture
+def fixed_attempt(home, protocol, case, ticks, monkeypatch):
+    """An attempt with a fixed id and student, for screenshots."""
+    monkeypatch.setattr("backcoach.practice.attempts.new_id", lambda size: "demo01")
+    with PracticeSession.start(home, protocol, case, "Sam Student", clock=ticks) as session:
+        yield session
+
+
+async def started_and_asked(pilot) -> None:
+    """Past the case card, the first How? bullet asked."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def test_practice_screen_after_asking(snap_compare, fixed_attempt):
+    app = PracticeApp(fixed_attempt, clock=fixed_clock)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=started_and_asked)
+
+
+def test_feedback_screen(snap_compare, fixed_attempt, ticks):
+    async def run_before(pilot) -> None:
+        await started_and_asked(pilot)
+        ticks.now = 95.0
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(PracticeApp(fixed_attempt, clock=fixed_clock), terminal_size=(80, 24), run_before=run_before)

@@ -59,6 +59,10 @@ class PracticeScreen(ConsultScreen):
         self.card_shown = False
         self.timing = False  # the phase timer runs once the student has read the case card
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On the How? list enter asks: ctrl+o leaves the footer (the 80-column footer has no room for both)."""
+        return not (action == "ask_next" and isinstance(self.focused, AskList))
+
     def heading(self) -> str:
         patient = self.practice.case.patient
         return f"Practice: {self.practice.case.title} · {patient.name}, {patient.age}"

@@ -71,7 +71,8 @@ class Conversation(VerticalScroll):
         return Static(literal(f"{speaker}: ", "bold") + literal(text, style), classes="said")
 
     def on_mount(self) -> None:
-        self.scroll_end(animate=False, immediate=True)
+        opening = self.query(".said").last()  # read in the case card already: the background scrolls out of view
+        self.call_after_refresh(self.scroll_to_widget, opening, top=True, animate=False)
 
     async def add(self, question: str, response: str) -> None:
         """Show one question and the response below what was said before, the question at the top of the pane."""
