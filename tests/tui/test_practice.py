@@ -146,3 +146,23 @@ def test_feedback_screen(snap_compare, fixed_attempt, ticks):
         await settle(pilot)
 
     assert snap_compare(PracticeApp(fixed_attempt, clock=fixed_clock), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_escape_stops_once_confirmed_and_the_attempt_stays_unfinished(home, protocol, case, practice):
+    app = PracticeApp(practice, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # Start
+        await pilot.pause()
+        await pilot.press("tab", *"Football")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")  # Cancel: still practising
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen) and app.return_code is None
+        await pilot.press("escape", "enter")  # Stop
+        await pilot.pause()
+        assert app.return_code == 0  # the app is exiting
+
+    stored = AttemptStore(home).load(practice.attempt_id)
+    assert stored.meta.finished is None and stored.session.status == "open"
+    assert stored.session.answer(GOALS, "values") == "Football"

@@ -33,6 +33,8 @@ class ConsultScreen(Screen):
     CSS_PATH = "consult.tcss"
     WIDE = 110  # from this width the guidance pane shows beside the form
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+    # completing: the question (before and after the count of components answered) and its button
+    COMPLETE = ("Complete this session?", "A completed session can no longer be changed.", "Complete")
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Save and go back to the patient", id="consult.back"),
         Binding("ctrl+b", "step(-1)", "Prev", tooltip="Previous component (saves)", priority=True, id="consult.prev"),
@@ -233,17 +235,10 @@ class ConsultScreen(Screen):
         if self.read_only:
             self.notify("This session is read only.", markup=False)
             return
-        question, confirm = self.complete_question()
-        self.app.push_screen(ConfirmDialog(question, confirm), self.completed)
-
-    def complete_question(self) -> tuple[str, str]:
-        """The confirmation asked before completing, and its button."""
+        ask, warn, confirm = self.COMPLETE
         covered = len(self.session.covered(self.protocol))
-        question = (
-            f"Complete this session? {covered} of {len(self.protocol.components)} components have answers. "
-            "A completed session can no longer be changed."
-        )
-        return question, "Complete"
+        question = f"{ask} {covered} of {len(self.protocol.components)} components have answers. {warn}"
+        self.app.push_screen(ConfirmDialog(question, confirm), self.completed)
 
     def completed(self, confirmed: bool | None) -> None:
         if not confirmed or not self.autosaver.flush():

@@ -18,7 +18,7 @@ from backcoach.practice.session import PracticeSession
 from backcoach.protocol import Component
 from backcoach.tui.dialogs.case import CaseDialog
 from backcoach.tui.display import literal
-from backcoach.tui.screens.consult import ConsultScreen
+from backcoach.tui.screens.consult import Command, ConsultScreen
 from backcoach.tui.screens.feedback import FeedbackScreen
 from backcoach.tui.widgets.asking import AskList, Conversation
 from backcoach.tui.widgets.form import ComponentForm
@@ -52,6 +52,8 @@ class PracticeScreen(ConsultScreen):
     BINDINGS = [
         Binding("ctrl+o", "ask_next", "Ask", tooltip="Ask the next How? bullet", priority=True, id="practice.ask"),
     ]
+
+    COMPLETE = ("Finish this attempt and see your feedback?", "A finished attempt can no longer be changed.", "Finish")
 
     def __init__(self, practice: PracticeSession):
         super().__init__(practice.consultation)
@@ -122,18 +124,18 @@ class PracticeScreen(ConsultScreen):
         self.refresh_timer()
         await self.query_one(Conversation).add(component.how[how], response)
 
+    def palette_commands(self) -> list[Command]:
+        return [
+            ("Ask the next How? bullet", "Put it to the simulated patient", self.run_ask_next)
+        ] + super().palette_commands()
+
+    def run_ask_next(self) -> None:
+        self.run_worker(self.action_ask_next(), exclusive=True, group="ask")
+
     # --- leaving --------------------------------------------------------------------------------------------
     def finish(self) -> bool:
         """Save the answers; the attempt itself is closed by whoever opened it (the CLI's PracticeSession)."""
         return self.autosaver.flush()
-
-    def complete_question(self) -> tuple[str, str]:
-        covered = len(self.session.covered(self.protocol))
-        question = (
-            f"Finish this attempt and see your feedback? {covered} of {len(self.protocol.components)} components "
-            "have answers. A finished attempt can no longer be changed."
-        )
-        return question, "Finish"
 
     def end_session(self) -> None:
         feedback = self.practice.finish()
