@@ -17,6 +17,17 @@ def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> No
     BackcoachApp(home, protocol, patient_id=patient_id).run()
 
 
+def check_practice() -> None:
+    """The one-line error when the app cannot run here; the CLI checks before it creates the attempt."""
+    import sys
+
+    from backcoach.errors import BackcoachError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        instead = "for a teacher's view of attempts use `backcoach practice report`"
+        raise BackcoachError(f"practice mode needs an interactive terminal; {instead}")
+
+
 def run_practice(session: PracticeSession) -> int | None:
     """Run a practice attempt full-screen; the caller opens and closes `session` (the attempt).
 
@@ -35,5 +46,6 @@ def run_practice(session: PracticeSession) -> int | None:
             f"All attempts, for you or your teacher: {command_for(session.home)} practice report", markup=False
         )
     else:
-        console.print(f"Attempt {session.attempt_id} is not finished, so it has no feedback.", markup=False)
+        unfinished = f"Attempt {session.attempt_id} is not finished, so it has no feedback"
+        console.print(f"{unfinished}; `practice report` lists it as not finished.", markup=False)
     return None

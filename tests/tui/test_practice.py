@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from textual.widgets import Static, TextArea
 
@@ -13,7 +15,7 @@ from backcoach.tui.practice_app import PracticeApp
 from backcoach.tui.screens.feedback import FeedbackScreen
 from backcoach.tui.screens.practice import PracticeScreen
 from backcoach.tui.widgets.asking import AskList, Conversation
-from tests.helpers import run_cli
+from tests.helpers import run_backcoach, run_cli
 from tests.tui.clinic import fixed_clock
 from tests.tui.test_snapshots import settle
 from tests.tui.test_walkthrough import plain
@@ -166,3 +168,10 @@ async def test_escape_stops_once_confirmed_and_the_attempt_stays_unfinished(home
     stored = AttemptStore(home).load(practice.attempt_id)
     assert stored.meta.finished is None and stored.session.status == "open"
     assert stored.session.answer(GOALS, "values") == "Football"
+
+
+def test_without_a_terminal_no_attempt_is_made(home):
+    done = run_backcoach("practice", "run", "acute_fear", home=home.root, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "practice mode needs an interactive terminal" in done.stderr
+    assert AttemptStore(home).ids() == []

@@ -85,15 +85,21 @@ class PracticeScreen(ConsultScreen):
 
     def start(self) -> None:
         self.timing = True
-        self.practice.focus(self.current.id)
-        self.refresh_timer()
+        self.track(self.current.id)
         self.set_interval(1, self.refresh_timer, name="phase timer")
 
     async def goto(self, component_id: str, *, focus: bool = True) -> None:
         await super().goto(component_id, focus=focus)
         if self.timing:
+            self.track(component_id)
+
+    def track(self, component_id: str) -> None:
+        """Time now counts for this component's phase (the practice metadata is saved when the phase changes)."""
+        try:
             self.practice.focus(component_id)
-            self.refresh_timer()
+        except (BackcoachError, OSError) as exc:
+            self.notify(f"Could not save the phase times: {exc}", severity="error", markup=False)
+        self.refresh_timer()
 
     def refresh_timer(self) -> None:
         seconds = self.practice.phase_seconds()
@@ -138,5 +144,8 @@ class PracticeScreen(ConsultScreen):
         return self.autosaver.flush()
 
     def end_session(self) -> None:
-        feedback = self.practice.finish()
+        try:
+            feedback = self.practice.finish()
+        except OSError as exc:
+            raise BackcoachError(f"could not save the attempt: {exc}") from exc
         self.app.switch_screen(FeedbackScreen(feedback))
