@@ -54,28 +54,34 @@ class AskList(OptionList):
         self.post_message(self.Asked(self.component, event.option_index))
 
 
+class Said(Static):
+    """One line of the conversation; the latest question scrolls to the top of the pane once it is laid out."""
+
+    def on_resize(self) -> None:
+        conversation = self.parent
+        if isinstance(conversation, Conversation) and conversation.latest is self:
+            conversation.scroll_to_widget(self, top=True, animate=False)
+
+
 class Conversation(VerticalScroll):
     """The case's background and opening, then every question asked and the simulated patient's answer."""
 
     def __init__(self, practice: PracticeSession, **kwargs):
         super().__init__(**kwargs)
         self.practice = practice
+        patient = practice.case.patient
+        self.latest = self._said(patient.name, practice.opening)  # the background was read in the case card
 
     def compose(self):
         patient = self.practice.case.patient
         yield Static(literal("Background", "bold") + "\n" + literal(patient.background), classes="background")
-        yield self._said(patient.name, self.practice.opening)
+        yield self.latest
 
     @staticmethod
-    def _said(speaker: str, text: str, style: str = "") -> Static:
-        return Static(literal(f"{speaker}: ", "bold") + literal(text, style), classes="said")
-
-    def on_mount(self) -> None:
-        opening = self.query(".said").last()  # read in the case card already: the background scrolls out of view
-        self.call_after_refresh(self.scroll_to_widget, opening, top=True, animate=False)
+    def _said(speaker: str, text: str, style: str = "") -> Said:
+        return Said(literal(f"{speaker}: ", "bold") + literal(text, style), classes="said")
 
     async def add(self, question: str, response: str) -> None:
         """Show one question and the response below what was said before, the question at the top of the pane."""
-        asked = self._said("You", question, "italic")
-        await self.mount_all([asked, self._said(self.practice.case.patient.name, response)])
-        self.call_after_refresh(self.scroll_to_widget, asked, top=True, animate=False)
+        self.latest = self._said("You", question, "italic")
+        await self.mount_all([self.latest, self._said(self.practice.case.patient.name, response)])
