@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from backcoach.practice.session import PracticeSession
     from backcoach.protocol import Protocol
     from backcoach.store import Home
 
@@ -14,3 +15,37 @@ def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> No
     from backcoach.tui.app import BackcoachApp
 
     BackcoachApp(home, protocol, patient_id=patient_id).run()
+
+
+def check_practice() -> None:
+    """The one-line error when the app cannot run here; the CLI checks before it creates the attempt."""
+    import sys
+
+    from backcoach.errors import BackcoachError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        instead = "for a teacher's view of attempts use `backcoach practice report`"
+        raise BackcoachError(f"practice mode needs an interactive terminal; {instead}")
+
+
+def run_practice(session: PracticeSession) -> int | None:
+    """Run a practice attempt full-screen; the caller opens and closes `session` (the attempt).
+
+    The screen is gone once the app ends, so the result (or that the attempt is unfinished) is printed after it."""
+    from rich.console import Console
+
+    from backcoach.plain import command_for
+    from backcoach.practice.feedback import result_line
+    from backcoach.tui.practice_app import PracticeApp
+
+    PracticeApp(session).run()
+    console = Console(highlight=False)
+    if session.meta.finished:
+        console.print(result_line(session.feedback()))
+        console.print(
+            f"All attempts, for you or your teacher: {command_for(session.home)} practice report", markup=False
+        )
+    else:
+        unfinished = f"Attempt {session.attempt_id} is not finished, so it has no feedback"
+        console.print(f"{unfinished}; `practice report` lists it as not finished.", markup=False)
+    return None

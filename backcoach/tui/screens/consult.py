@@ -33,6 +33,8 @@ class ConsultScreen(Screen):
     CSS_PATH = "consult.tcss"
     WIDE = 110  # from this width the guidance pane shows beside the form
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+    # completing: the question (before and after the count of components answered) and its button
+    COMPLETE = ("Complete this session?", "A completed session can no longer be changed.", "Complete")
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Save and go back to the patient", id="consult.back"),
         Binding("ctrl+b", "step(-1)", "Prev", tooltip="Previous component (saves)", priority=True, id="consult.prev"),
@@ -77,10 +79,12 @@ class ConsultScreen(Screen):
         return self.app.clock()
 
     # --- layout ---------------------------------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
+    def heading(self) -> str:
         patient = self.consultation.patient
-        head = f"{patient.name} ({patient.id}) · {self.session.kind} · {day(self.session.started)}"
-        yield Static(literal(head), id="topbar")
+        return f"{patient.name} ({patient.id}) · {self.session.kind} · {day(self.session.started)}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(literal(self.heading()), id="topbar")
         if self.read_only:
             yield Static(literal(self.note or "Read only."), id="read-only")
         yield Tabs(*(Tab(literal(p.title), id=p.id) for p in self.protocol.phases), id="phases")
@@ -89,9 +93,18 @@ class ConsultScreen(Screen):
             yield ContentSwitcher(id="forms")
             with VerticalScroll(id="guidance"):
                 yield Static(id="guidance-text")
+        yield from self.compose_below_body()
         with Horizontal(id="statusbar"):
             yield Static(id="coverage")
+            yield from self.compose_status()
             yield Static(id="saved")
+
+    # hooks for a screen built on this one (practice mode): more panes under the body, more in the status bar
+    def compose_below_body(self) -> ComposeResult:
+        return ()
+
+    def compose_status(self) -> ComposeResult:
+        return ()
 
     @property
     def read_only(self) -> bool:
@@ -130,12 +143,15 @@ class ConsultScreen(Screen):
         found = switcher.query(f"#{form_id(component.id)}")
         if found:
             return found.first(ComponentForm)
-        form = ComponentForm(self.consultation, component)
+        form = self.new_form(component)
         await switcher.mount(form)
         if self.read_only:
             for answer in form.query(AnswerField):
                 answer.disabled = True
         return form
+
+    def new_form(self, component: Component) -> ComponentForm:
+        return ComponentForm(self.consultation, component)
 
     async def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         phase = next(p for p in self.protocol.phases if p.id == event.tab.id)
@@ -219,21 +235,22 @@ class ConsultScreen(Screen):
         if self.read_only:
             self.notify("This session is read only.", markup=False)
             return
+        ask, warn, confirm = self.COMPLETE
         covered = len(self.session.covered(self.protocol))
-        question = (
-            f"Complete this session? {covered} of {len(self.protocol.components)} components have answers. "
-            "A completed session can no longer be changed."
-        )
-        self.app.push_screen(ConfirmDialog(question, "Complete"), self.completed)
+        question = f"{ask} {covered} of {len(self.protocol.components)} components have answers. {warn}"
+        self.app.push_screen(ConfirmDialog(question, confirm), self.completed)
 
     def completed(self, confirmed: bool | None) -> None:
         if not confirmed or not self.autosaver.flush():
             return
         try:
-            self.consultation.complete()
+            self.end_session()
         except BackcoachError as exc:
             self.notify(str(exc), severity="error", markup=False)
-            return
+
+    def end_session(self) -> None:
+        """Complete the session, release the patient and show the summary (practice mode shows feedback)."""
+        self.consultation.complete()
         self.finish()
         self.app.show_summary(self.consultation)
 

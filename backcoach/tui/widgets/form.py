@@ -43,10 +43,15 @@ class ComponentForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         comp = self.component
         yield Static(literal(f"{comp.number}. {comp.title}"), classes="form-title")
-        yield Static(literal("How?", "bold") + "\n" + literal(bullets(comp.how)), classes="how")
+        yield from self.compose_how()
         yield Static(literal("Why?", "bold") + "\n" + literal(bullets(comp.why)), classes="why")
         for spec in comp.fields:
             yield FIELD_WIDGETS[spec.type](self.consultation, comp, spec)
+
+    def compose_how(self) -> ComposeResult:
+        """The How? bullets: what the clinician asks (practice mode makes them askable)."""
+        comp = self.component
+        yield Static(literal("How?", "bold") + "\n" + literal(bullets(comp.how)), classes="how")
 
     def focus_first(self) -> None:
         """Focus the first answer field that takes input (a goal review with no goals takes none)."""
