@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, OptionList, Static, Tab, Tabs
 
 from backcoach.consultation import Consultation
 from backcoach.errors import BackcoachError
@@ -22,6 +22,7 @@ from backcoach.tui.dialogs.confirm import ConfirmDialog
 from backcoach.tui.display import day, literal, meter
 from backcoach.tui.saving import Autosaver
 from backcoach.tui.widgets.fields import AnswerField
+from backcoach.tui.widgets.footer import KeyFooter
 from backcoach.tui.widgets.form import ComponentForm, form_id
 from backcoach.tui.widgets.guidance import guidance_for
 from backcoach.tui.widgets.nav import ComponentNav
@@ -116,7 +117,7 @@ class ConsultScreen(Screen):
         self.query_one("#saved", Static).update("Read only" if self.read_only else "Autosave on")
         await self.goto(start.id, focus=not self.read_only)
         # the footer comes last, once focus is in place: it is composed once instead of twice
-        await self.mount(Footer())
+        await self.mount(KeyFooter())
 
     # --- navigation -----------------------------------------------------------------------------------------
     async def goto(self, component_id: str, *, focus: bool = True) -> None:
