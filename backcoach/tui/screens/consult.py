@@ -32,6 +32,7 @@ Command = tuple[str, str, Callable[[], object]]
 
 class ConsultScreen(Screen):
     CSS_PATH = "consult.tcss"
+    AUTO_FOCUS = ""  # on_mount puts focus in place: focusing the tabs first only to move on restyles both twice
     WIDE = 110  # from this width the guidance pane shows beside the form
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     # completing: the question (before and after the count of components answered) and its button
@@ -116,6 +117,8 @@ class ConsultScreen(Screen):
         start = self.protocol.components[0] if self.read_only else self.consultation.first_unanswered()
         self.query_one("#saved", Static).update("Read only" if self.read_only else "Autosave on")
         await self.goto(start.id, focus=not self.read_only)
+        if self.read_only:
+            self.query_one(Tabs).focus()
         # the footer comes last, once focus is in place: it is composed once instead of twice
         await self.mount(KeyFooter())
 
