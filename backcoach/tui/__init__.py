@@ -12,9 +12,13 @@ if TYPE_CHECKING:
 
 def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> None:
     """Open the home screen, or the consultation of `patient_id` directly; returns when the user quits."""
+    import gc
+
     from backcoach.tui.app import BackcoachApp
 
-    BackcoachApp(home, protocol, patient_id=patient_id).run()
+    app = BackcoachApp(home, protocol, patient_id=patient_id)
+    gc.freeze()  # modules and the pack live as long as the app: the collector need not scan them again and again
+    app.run()
 
 
 def check_practice() -> None:

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, OptionList, Static, Tab, Tabs
 
 from backcoach.consultation import Consultation
 from backcoach.errors import BackcoachError
@@ -22,6 +22,7 @@ from backcoach.tui.dialogs.confirm import ConfirmDialog
 from backcoach.tui.display import day, literal, meter
 from backcoach.tui.saving import Autosaver
 from backcoach.tui.widgets.fields import AnswerField
+from backcoach.tui.widgets.footer import KeyFooter
 from backcoach.tui.widgets.form import ComponentForm, form_id
 from backcoach.tui.widgets.guidance import guidance_for
 from backcoach.tui.widgets.nav import ComponentNav
@@ -31,6 +32,7 @@ Command = tuple[str, str, Callable[[], object]]
 
 class ConsultScreen(Screen):
     CSS_PATH = "consult.tcss"
+    AUTO_FOCUS = ""  # on_mount puts focus in place: focusing the tabs first only to move on restyles both twice
     WIDE = 110  # from this width the guidance pane shows beside the form
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     # completing: the question (before and after the count of components answered) and its button
@@ -115,8 +117,10 @@ class ConsultScreen(Screen):
         start = self.protocol.components[0] if self.read_only else self.consultation.first_unanswered()
         self.query_one("#saved", Static).update("Read only" if self.read_only else "Autosave on")
         await self.goto(start.id, focus=not self.read_only)
+        if self.read_only:
+            self.query_one(Tabs).focus()
         # the footer comes last, once focus is in place: it is composed once instead of twice
-        await self.mount(Footer())
+        await self.mount(KeyFooter())
 
     # --- navigation -----------------------------------------------------------------------------------------
     async def goto(self, component_id: str, *, focus: bool = True) -> None:

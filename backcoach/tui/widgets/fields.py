@@ -53,8 +53,9 @@ class AnswerField(Vertical):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        # what the widgets show now; inputs announce their initial values too, and those are not changes
-        self.call_after_refresh(self.arm)
+        # what the widgets show now, armed at once so a key typed straight away counts; the inputs announce their
+        # initial values too, and those are no change from it
+        self.arm()
 
     def arm(self) -> None:
         self._shown = self.value
