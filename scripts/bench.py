@@ -59,12 +59,14 @@ def measurements(workdir: Path) -> list[Measurement]:
             command(str(BIN / "backcoach"), "--help"),
             command(sys.executable, "-c", "import typer"),
             max_ratio=1.5,
+            repeat=15,  # a 60 ms process: more samples to keep one slow start from moving the median
         ),
         Measurement(
             "backcoach protocol show",
             command(str(BIN / "backcoach"), "protocol", "show"),
             command(sys.executable, "-c", RICH_HELLO),
             max_ratio=1.75,  # parsing and validating the pack (~10 ms) and rendering ~150 tree nodes (~18 ms)
+            repeat=15,
         ),
     ]
 
