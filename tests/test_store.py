@@ -123,14 +123,19 @@ CHILD_HOLDS_LOCK = textwrap.dedent(
 )
 
 
-def test_two_processes_second_refused_no_update_lost(home, protocol):
-    home.add_patient("A", patient_id="a")
-    child = subprocess.Popen(
+def _child_holding_lock(home) -> subprocess.Popen:
+    """A second backcoach process with patient 'a' open for writing, driven through its stdin."""
+    return subprocess.Popen(
         [sys.executable, "-c", CHILD_HOLDS_LOCK, str(home.root)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+
+
+def test_two_processes_second_refused_no_update_lost(home, protocol):
+    home.add_patient("A", patient_id="a")
+    child = _child_holding_lock(home)
     try:
         assert child.stdout.readline().strip() == "locked"
         with pytest.raises(PatientLocked, match=f"pid {child.pid}"):
@@ -150,12 +155,7 @@ def test_two_processes_second_refused_no_update_lost(home, protocol):
 
 def test_stale_lock_of_a_killed_process_is_taken_over(home, protocol):
     home.add_patient("A", patient_id="a")
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD_HOLDS_LOCK, str(home.root)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    child = _child_holding_lock(home)
     assert child.stdout.readline().strip() == "locked"
     child.kill()
     child.wait(timeout=30)
