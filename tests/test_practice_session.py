@@ -125,17 +125,6 @@ def test_hostile_student_name_is_shown_literally_in_every_format(home, protocol)
     assert json.loads(render([feedback], "json"))["attempts"][0]["student"] == HOSTILE + "[2J"
 
 
-def test_run_without_the_ui_is_one_clear_line_and_creates_no_attempt(home, monkeypatch, capsys):
-    import types
-
-    for module in ("backcoach.tui", "backcoach.plain"):
-        monkeypatch.setitem(sys.modules, module, types.SimpleNamespace())  # a UI without practice mode
-    for extra in ([], ["--plain"]):
-        code, _, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "run", "acute_fear", *extra)
-        assert code == 1 and err.count("\n") == 1 and "run_practice is missing" in err
-    assert AttemptStore(home).ids() == []
-
-
 def test_report_batch_with_a_damaged_attempt(home, protocol, monkeypatch, capsys, tmp_path):
     ids = []
     for case_id in ("acute_fear", "follow_up_partly", "passive_treatment"):
@@ -220,7 +209,9 @@ def test_run_hands_the_open_session_to_the_ui(home, protocol, monkeypatch, capsy
         assert not session.finish().passed
         return 0
 
-    monkeypatch.setitem(sys.modules, "backcoach.plain", types.SimpleNamespace(run_practice=run_practice))
+    monkeypatch.setitem(
+        sys.modules, "backcoach.plain", types.SimpleNamespace(run_practice=run_practice, check_practice=lambda: None)
+    )
     code, _, err = run_cli(
         monkeypatch, capsys, "--home", str(home.root), "practice", "run", "acute_fear", "--plain", "--student", "Ana"
     )

@@ -17,10 +17,6 @@ if TYPE_CHECKING:
 
 app = command_group("Practise consultations with simulated patients.")
 
-# The UI entry points practice mode calls: `run_practice(session: PracticeSession) -> int | None`, and first, when the
-# UI has one, `check_practice()`, which raises when that UI cannot run here (so no attempt is created for nothing).
-RUNNERS = {False: ("backcoach.tui", "the full-screen app"), True: ("backcoach.plain", "plain mode")}
-
 
 @app.command("list")
 def list_cases(
@@ -57,25 +53,13 @@ def check(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The cas
 
 
 def _runner(plain: bool) -> Callable[[PracticeSession], int | None]:
-    """The UI's `run_practice`, or one clear error line when that UI has no practice mode (yet) or cannot run."""
+    """The chosen UI's `run_practice(session) -> int | None`, after its `check_practice()` (a terminal, say), so a
+    UI that cannot run here never leaves an empty attempt behind."""
     import importlib
 
-    from backcoach.errors import BackcoachError
-
-    module_name, what = RUNNERS[plain]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        module = None
-    run = getattr(module, "run_practice", None)
-    if not callable(run):
-        raise BackcoachError(f"practice mode is not available in {what} yet ({module_name}.run_practice is missing)")
-    check = getattr(module, "check_practice", None)
-    if callable(check):
-        check()
-    return run
+    ui = importlib.import_module("backcoach.plain" if plain else "backcoach.tui")
+    ui.check_practice()
+    return ui.run_practice
 
 
 @app.command("run")
