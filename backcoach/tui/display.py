@@ -6,10 +6,13 @@ from datetime import datetime
 
 from textual.content import Content
 
+from backcoach.textclean import show_controls
+
 
 def literal(text: str, style: str = "") -> Content:
-    """`text` exactly as typed (brackets, @click, escapes are shown, never interpreted)."""
-    content = Content(text)
+    """`text` exactly as typed (brackets, @click, escapes are shown, never interpreted); a control character from
+    a file edited by hand is shown as a visible stand-in, since Content would pass it to the terminal as is."""
+    content = Content(show_controls(text))
     return content.stylize(style) if style else content
 
 

@@ -231,3 +231,10 @@ async def test_home_filters_as_you_type_and_archives(clinic, protocol):
         await pilot.press("ctrl+q")
     assert clinic.load("bo").patient.archived
     assert not clinic.load("ann").patient.archived
+
+
+def test_literal_shows_control_characters_from_a_hand_edited_file():
+    from backcoach.tui.display import literal
+
+    shown = "".join(segment.text for segment in literal("calm\x1b[2Jdown\x9b [bold]x[/]").render_segments())
+    assert shown == "calm\u241b[2Jdown<U+009B> [bold]x[/]"
