@@ -58,7 +58,7 @@ def child(kind: str, *args: str) -> None:
     run = App.run
 
     def headless_run(self, **kwargs):
-        return run(self, headless=True, auto_pilot=until_interactive)
+        return run(self, headless=True, size=(80, 24), auto_pilot=until_interactive)
 
     App.run = headless_run
     if kind == "bare":

@@ -64,6 +64,19 @@ def test_save_keeps_the_previous_version_as_bak(home, protocol):
     assert not [f for f in home.patients_dir.iterdir() if f.name.startswith(".")]  # no temp files left
 
 
+def test_resuming_the_open_session_writes_nothing(home, protocol):
+    """Opening a consultation to look or go on must not rewrite the file (nor push the .bak one version on)."""
+    home.add_patient("Ana", patient_id="ana")
+    with Consultation(home, protocol, "ana") as c:
+        c.set(*VALUES, "first")
+        c.set(*VALUES, "second")
+    files = [home.patients_dir / "ana.json", home.patients_dir / "ana.json.bak"]
+    before = [(f.read_bytes(), f.stat().st_mtime_ns) for f in files]
+    with Consultation(home, protocol, "ana") as c:
+        assert c.session.answer(*VALUES) == "second"
+    assert [(f.read_bytes(), f.stat().st_mtime_ns) for f in files] == before
+
+
 @pytest.mark.parametrize("bad", ["../x", "a/b", "", "x" * 200, ".hidden", "-dash", "a b", "a\x00b", "é"])
 def test_unsafe_patient_ids_are_refused(home, bad):
     with pytest.raises(UsageError, match="invalid patient id"):

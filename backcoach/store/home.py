@@ -116,8 +116,10 @@ class PatientWriter:
         self._db.table("patient").upsert(self.record.patient.to_dict(), where("id") == self.record.patient.id)
 
     def start_session(self, protocol) -> Session:
-        """Resume the open session if there is one, else start (and save) a new one."""
-        session = self.record.open_session or self.record.new_session(protocol)
+        """Resume the open session if there is one (nothing is written), else start and save a new one."""
+        if self.record.open_session is not None:
+            return self.record.open_session
+        session = self.record.new_session(protocol)
         self.save_session(session)
         return session
 

@@ -27,7 +27,20 @@ def local_now() -> datetime:
 
 class BackcoachApp(App):
     TITLE = "backcoach"
-    CSS_PATH = ["app.tcss", "widgets/widgets.tcss"]
+    # every screen's and dialog's styles, read once at start: a screen with its own CSS_PATH makes Textual parse
+    # all CSS again and restyle the whole app the first time it opens
+    CSS_PATH = [
+        "app.tcss",
+        "widgets/widgets.tcss",
+        "screens/consult.tcss",
+        "screens/practice.tcss",
+        "screens/home.tcss",
+        "screens/patient.tcss",
+        "screens/summary.tcss",
+        "screens/feedback.tcss",
+        "dialogs/dialogs.tcss",
+        "dialogs/case.tcss",
+    ]
     COMMANDS = App.COMMANDS | {BackcoachCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Save everything, then quit", priority=True, id="app.quit"),

@@ -19,7 +19,6 @@ HOW_TO = (
 
 
 class CaseDialog(ModalScreen[None]):
-    CSS_PATH = ["dialogs.tcss", "case.tcss"]
     BINDINGS = [Binding("escape", "start", "Start", tooltip="Close the case card and start", id="case.start")]
 
     def __init__(self, case: Case):

@@ -12,7 +12,6 @@ from backcoach.tui.display import literal
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without doing anything", id="dialog.cancel")]
 
     def __init__(self, question: str, confirm: str):

@@ -62,7 +62,6 @@ def problem(exc: Exception, folder: Path) -> str:
 
 
 class ExportDialog(ModalScreen[Path | None]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without exporting", id="dialog.cancel"),
         Binding("ctrl+s", "export", "Export", tooltip="Write the file with these choices", id="export.write"),

@@ -16,7 +16,6 @@ from backcoach.tui.widgets.fields import steady
 
 
 class NewPatientDialog(ModalScreen[str | None]):
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without adding a patient", id="dialog.cancel")]
 
     def __init__(self, home: Home):

@@ -12,7 +12,6 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, OptionList, Static, Tab, Tabs
 
 from backcoach.consultation import Consultation
@@ -21,6 +20,7 @@ from backcoach.protocol import Component, Phase
 from backcoach.tui.dialogs.confirm import ConfirmDialog
 from backcoach.tui.display import day, literal, meter
 from backcoach.tui.saving import Autosaver
+from backcoach.tui.screens.base import AppScreen
 from backcoach.tui.widgets.fields import AnswerField
 from backcoach.tui.widgets.footer import KeyFooter
 from backcoach.tui.widgets.form import ComponentForm, form_id
@@ -30,8 +30,7 @@ from backcoach.tui.widgets.nav import ComponentNav
 Command = tuple[str, str, Callable[[], object]]
 
 
-class ConsultScreen(Screen):
-    CSS_PATH = "consult.tcss"
+class ConsultScreen(AppScreen):
     AUTO_FOCUS = ""  # on_mount puts focus in place: focusing the tabs first only to move on restyles both twice
     WIDE = 110  # from this width the guidance pane shows beside the form
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]

@@ -5,15 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backcoach.practice.feedback import feedback_view
 from backcoach.practice.scoring import Feedback
+from backcoach.tui.screens.base import AppScreen
 
 
-class FeedbackScreen(Screen):
-    CSS_PATH = "feedback.tcss"
+class FeedbackScreen(AppScreen):
     BINDINGS = [Binding("escape,q", "app.quit", "Close", tooltip="Leave practice mode", id="feedback.close")]
 
     def __init__(self, feedback: Feedback):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from backcoach.errors import BackcoachError
@@ -13,6 +12,7 @@ from backcoach.store import IndexEntry
 from backcoach.tui.dialogs.confirm import ConfirmDialog
 from backcoach.tui.dialogs.new_patient import NewPatientDialog
 from backcoach.tui.display import literal
+from backcoach.tui.screens.base import AppScreen
 from backcoach.tui.widgets.fields import steady
 
 
@@ -22,8 +22,7 @@ def status(entry: IndexEntry) -> str:
     return "session open" if entry.open_session else ""
 
 
-class HomeScreen(Screen):
-    CSS_PATH = "home.tcss"
+class HomeScreen(AppScreen):
     BINDINGS = [
         Binding("ctrl+n", "new_patient", "New patient", tooltip="Add a patient", priority=True, id="home.new"),
         Binding("enter", "open", "Open", tooltip="Open the highlighted patient", id="home.open"),

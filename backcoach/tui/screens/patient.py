@@ -6,19 +6,18 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from backcoach.model import PatientRecord, Session
 from backcoach.tui.display import day, literal
+from backcoach.tui.screens.base import AppScreen
 from backcoach.tui.widgets.exported import ExportedLine
 
 if TYPE_CHECKING:
     from backcoach.tui.screens.consult import Command
 
 
-class PatientScreen(Screen):
-    CSS_PATH = "patient.tcss"
+class PatientScreen(AppScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the patient list", id="patient.back"),
         Binding("s", "start", "Start/resume", tooltip="Resume the open session or start one", id="patient.start"),

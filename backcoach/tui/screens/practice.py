@@ -48,7 +48,6 @@ class PracticeForm(ComponentForm):
 
 
 class PracticeScreen(ConsultScreen):
-    CSS_PATH = ["consult.tcss", "practice.tcss"]
     BINDINGS = [
         Binding("ctrl+o", "ask_next", "Ask", tooltip="Ask the next How? bullet", priority=True, id="practice.ask"),
     ]

@@ -7,19 +7,18 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backcoach.model import PatientRecord, Session
 from backcoach.summary import clinician_renderable
+from backcoach.tui.screens.base import AppScreen
 from backcoach.tui.widgets.exported import ExportedLine
 
 if TYPE_CHECKING:
     from backcoach.tui.screens.consult import Command
 
 
-class SummaryScreen(Screen):
-    CSS_PATH = "summary.tcss"
+class SummaryScreen(AppScreen):
     BINDINGS = [
         Binding("escape,h", "home", "Home", tooltip="Back to the patient list", id="summary.home"),
         Binding(
