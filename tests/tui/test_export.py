@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from backcoach.tui.dialogs.export import DEFAULT_FOLDER, ExportDialog
+from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
 from backcoach.tui.widgets.exported import ExportedLine
@@ -177,6 +178,36 @@ async def test_patient_screen_exports_a_completed_session_only(clinic, protocol,
         page = private_file(written(app))
         assert written(app).suffix == ".html" and GOAL in page and "Coverage" in page
         assert "Exported:" in str(screen.query_one(ExportedLine).render())
+
+
+def palette_action(screen, title: str):
+    return next((run for name, _, run in screen.palette_commands() if name == title), None)
+
+
+async def test_a_completed_session_viewed_read_only_exports_from_the_palette(clinic, protocol, tmp_path):
+    add_session(clinic, protocol, "ann", FEB, {}, complete=False)
+    app = make_app(clinic, protocol, "ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, ConsultScreen) and app.screen.session.is_open
+        assert palette_action(app.screen, "Export…") is None  # as on the patient screen: open sessions are not
+        app.screen.action_back()
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the completed initial session, read only
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConsultScreen) and screen.read_only and not screen.session.is_open
+        palette_action(screen, "Export…")()
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert "initial session of 2026-01-12" in str(dialog.query_one(".title").render())
+        dialog.query_one("#folder", Input).value = str(tmp_path / "out")
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        (path,) = (tmp_path / "out").iterdir()
+        assert path.suffix == ".html" and "Walk to the market" in private_file(path)
 
 
 async def test_the_dialog_offers_an_exports_folder_in_the_current_directory(clinic, protocol, tmp_path, monkeypatch):

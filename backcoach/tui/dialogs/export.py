@@ -177,16 +177,19 @@ class ExportDialog(ModalScreen[Path | None]):
             self.dismiss(None)
 
 
-def offer_export(screen: Screen, record: PatientRecord, session: Session, shown: Callable[[Path], None]) -> None:
+def offer_export(
+    screen: Screen, record: PatientRecord, session: Session, shown: Callable[[Path], None] | None = None
+) -> None:
     """Open the dialog over `screen`; when a file is written, say where (a notification, and
-    `shown(path)` on the screen) and offer that folder next time."""
+    `shown(path)` on the screen if given) and offer that folder next time."""
     app = screen.app
 
     def done(path: Path | None) -> None:
         if path is not None:
             app.export_folder = path.parent
             app.notify(str(path), title="Exported", markup=False)
-            shown(path)
+            if shown is not None:
+                shown(path)
 
     folder = app.export_folder or default_folder()
     app.push_screen(ExportDialog(record, session, app.protocol, app.home.record_folders, folder), done)

@@ -272,7 +272,14 @@ class ConsultScreen(AppScreen):
             ("Toggle guidance", "Show or hide the guidance pane", self.action_toggle_guidance),
             ("Complete session", "Confirm, then see the summary", self.action_complete),
         ]
+        if not self.session.is_open:  # as on the patient screen: completed sessions only
+            commands.append(("Export…", "Save this session's handout or summary, or the whole record", self.export))
         return commands
+
+    def export(self) -> None:
+        from backcoach.tui.dialogs.export import offer_export
+
+        offer_export(self, self.consultation.record, self.session)
 
     def run_goto(self, component: Component) -> None:
         self.run_worker(self.goto(component.id), exclusive=True, group="goto")
