@@ -302,7 +302,7 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: boo
     """Check `value` against the field's type and clean its text. Shapes, by type:
 
     text: str · choice/stage: option id · multi: [option ids] · scale: int ·
-    goal_list: [goal] · rating_list: [{"id", "item", "rating"}] ·
+    goal_list: [goal] · rating_list: [{"id", "item", "rating" (None: not rated yet)}] ·
     goal_review: [{"goal_id", "attainment", "note", "decision", "revised": goal or None}]
 
     With `stored=True` (a value read back from a file, to show it): text is kept as it is (renderers make its
@@ -341,8 +341,10 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: boo
             if not isinstance(raw, dict):
                 raise AnswerError(f"{where}[{i}]: expected an item with a rating")
             item = _text(raw.get("item", ""), f"{where}[{i}].item", stored)
-            if item:
-                rating = _int_in(raw.get("rating"), spec.min, spec.max, f"{where}[{i}].rating")
+            if item:  # named but not rated yet is kept: what was typed is never dropped
+                rating = raw.get("rating")
+                if rating is not None:
+                    rating = _int_in(rating, spec.min, spec.max, f"{where}[{i}].rating")
                 items.append({"id": str(raw.get("id") or new_id()), "item": item, "rating": rating})
         return items or None
     if t == "goal_review":

@@ -282,6 +282,16 @@ def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, 
     }
 
 
+def test_a_feared_activity_is_kept_when_stopped_before_its_rating(home, protocol, patient):
+    keys = pick(3) + pick(6) + ENTER + ENTER + line("Carrying water") + CTRL_C  # add, name it, stop at its rating
+    code, printed = drive(home, protocol, patient, keys)
+    assert code == 130, printed
+    (session,) = stored(home, patient)
+    assert without_ids(session.answers) == {
+        "delivery.successful_experiences": {"feared_activities": [{"item": "Carrying water", "rating": None}]}
+    }
+
+
 @pytest.mark.parametrize("stop", [CTRL_C, CTRL_D])
 def test_interrupt_at_a_choice_saves_no_placeholder(home, protocol, patient, stop):
     keys = ENTER + line("") + pick(1) + line("Family") + ENTER + ENTER + line("") + line("") + stop

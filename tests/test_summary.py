@@ -124,3 +124,22 @@ def test_handout_always_lists_every_warning_sign(home, protocol):
     seek = next(s for s in doc.sections if s.title == "When to seek help")
     labels = [item.label for block in seek.blocks for item in block.items]
     assert labels == [flag.label for flag in protocol.guidance.red_flags]
+
+
+def test_an_activity_named_but_not_rated_is_kept_and_says_so(home, protocol):
+    from backcoach.consultation import Consultation
+
+    fears = ("delivery.successful_experiences", "feared_activities")
+    home.add_patient("Cy", patient_id="cy")
+    with Consultation(home, protocol, "cy") as c:
+        c.set(*fears, [{"id": "f1", "item": "Lifting", "rating": 7}, {"id": "f2", "item": "Running", "rating": None}])
+        c.complete()
+    with Consultation(home, protocol, "cy") as c:  # the follow-up names a new one, not rated yet either
+        c.set(*fears, [{"id": "f2", "item": "Running", "rating": 4}, {"id": "f3", "item": "Bending"}])
+    record = home.load("cy")
+    first, follow_up = record.sessions
+    assert first.answer(*fears)[1] == {"id": "f2", "item": "Running", "rating": None}
+    assert "Running: not rated" in render(clinician_summary(record, first, protocol), "text")
+    text = render(clinician_summary(record, follow_up, protocol), "text")
+    assert re.search(r"Running +not rated +4 +—\n", text)
+    assert re.search(r"Bending +— +not rated +—\n", text)

@@ -18,6 +18,7 @@ from backcoach.plain import prompts
 from backcoach.plain.prompts import SKIP
 from backcoach.plain.show import goal_lines, say, shorten
 from backcoach.protocol import Component, Field
+from backcoach.summary.build import rating_text
 
 Goal = dict[str, Any]
 
@@ -196,7 +197,7 @@ class FieldPrompts:
     def _rerate(self, comp: Component, spec: Field) -> None:
         """At a follow-up: the activities rated last time, each re-rated now (or left out)."""
         for old in self.c.previous_answer(comp.id, spec.id) or []:
-            rating = self._number(spec, shorten(old["item"]), None, before=f"last time {old['rating']}; ")
+            rating = self._number(spec, shorten(old["item"]), None, before=f"last time {rating_text(old['rating'])}; ")
             if rating is not None:
                 self._save_item(comp, spec, {**old, "rating": rating})
 
@@ -205,15 +206,18 @@ class FieldPrompts:
             self._rerate(comp, spec)
         while True:
             items = self._current(comp, spec) or []
-            titles = [f"{i['item']} ({i['rating']})" for i in items]
+            titles = [f"{i['item']} ({rating_text(i['rating'])})" for i in items]
             action = self._list_action(spec.label, titles, f"Add: {spec.item_label or spec.label}")
             if action == "done":
                 return
             if action == "add":
                 name = prompts.text(spec.item_label or spec.label)
-                rating = self._number(spec, shorten(name), None) if name.strip() else None
-                if rating is not None:
-                    self._save_item(comp, spec, {"id": new_id(), "item": name, "rating": rating})
+                if name.strip():
+                    item = {"id": new_id(), "item": name, "rating": None}
+                    self._save_item(comp, spec, item)  # kept even if the rating is never given
+                    rating = self._number(spec, shorten(name), None)
+                    if rating is not None:
+                        self._save_item(comp, spec, {**item, "rating": rating})
             elif action[0] == "change":
                 item = items[action[1]]
                 rating = self._number(spec, shorten(item["item"]), item["rating"])

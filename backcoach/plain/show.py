@@ -15,6 +15,7 @@ from rich.console import Console, ConsoleOptions
 from rich.text import Text
 
 from backcoach.protocol import Field, Option, Protocol
+from backcoach.summary.build import rating_text
 from backcoach.textclean import strip_unsafe
 
 
@@ -103,7 +104,7 @@ def answer_lines(protocol: Protocol, spec: Field, value: Any, goals: Mapping[str
     if kind == "goal_list":
         return [line for goal in value for line in goal_lines(protocol, goal)]
     if kind == "rating_list":
-        return [f"{item['item']}: {item['rating']}" for item in value]
+        return [f"{item['item']}: {rating_text(item['rating'])}" for item in value]
     if kind == "goal_review":
         return [line for r in value for line in review_lines(protocol, spec, r, goals.get(r["goal_id"]))]
     return [str(value)]

@@ -136,7 +136,8 @@ def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[st
     if t == "goal_list":
         return Entry(spec.label, items=_goal_items(protocol, value, flags=True))
     if t == "rating_list":
-        return Entry(spec.label, items=tuple(Item(f"{_v(r['item'])}: {r['rating']}/{spec.max}") for r in value))
+        items = tuple(Item(f"{_v(r['item'])}: {rating_text(r['rating'], spec.max)}") for r in value)
+        return Entry(spec.label, items=items)
     return Entry(spec.label, items=_review_items(spec, value, goals))
 
 
@@ -180,15 +181,23 @@ def _attainment_grid(protocol: Protocol, states: list[GoalState], session: Sessi
     return Grid(("Goal", "Set", "Attainment", "Decision"), tuple(rows)) if rows else None
 
 
+def rating_text(rating: int | None, out_of: int | None = None) -> str:
+    """A rated item's rating as shown everywhere; an item named but not rated yet says so."""
+    if rating is None:
+        return "not rated"
+    return f"{rating}/{out_of}" if out_of else str(rating)
+
+
 def _rating_grid(spec: Field, before: list[dict], after: list[dict]) -> Grid:
     old = {r["id"]: r for r in before}
     new = {r["id"]: r for r in after}
     rows = []
     for rid in [*old, *(i for i in new if i not in old)]:
         b, a = old.get(rid), new.get(rid)
-        change = f"{a['rating'] - b['rating']:+d}" if a and b else "—"
+        rated = a and b and a["rating"] is not None and b["rating"] is not None
+        change = f"{a['rating'] - b['rating']:+d}" if rated else "—"
         item = _v((a or b)["item"])
-        rows.append((item, str(b["rating"]) if b else "—", str(a["rating"]) if a else "—", change))
+        rows.append((item, rating_text(b["rating"]) if b else "—", rating_text(a["rating"]) if a else "—", change))
     return Grid((spec.item_label or spec.label, "Before", "After", "Change"), tuple(rows))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from textual.widgets import RadioSet, SelectionList, TextArea
+from textual.widgets import Input, RadioSet, SelectionList, TextArea
 
 from backcoach.model import goal_states
 from backcoach.tui.screens.consult import ConsultScreen
@@ -169,6 +169,17 @@ async def test_follow_up_prefills_fear_ratings_for_re_rating(clinic, protocol):
         await pilot.press("ctrl+q")
     rated = clinic.load("ann").open_session.answer("delivery.successful_experiences", "feared_activities")
     assert [(r["item"], r["rating"]) for r in rated] == [("Lifting a shopping bag", 7), ("Bending to the floor", 6)]
+
+
+async def test_a_feared_activity_typed_without_its_rating_is_kept(clinic, protocol):
+    app = make_app(clinic, protocol, "bo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.screen.goto("delivery.successful_experiences")
+        form(app).query_one(RatingListField).query_one(Input).focus()
+        await pilot.press(*"Carrying water")
+        await pilot.press("ctrl+q")  # before any rating, before the debounce
+    rated = clinic.load("bo").open_session.answer("delivery.successful_experiences", "feared_activities")
+    assert [(r["item"], r["rating"]) for r in rated] == [("Carrying water", None)]
 
 
 async def test_patient_open_elsewhere_opens_read_only_and_writes_nothing(clinic, protocol):

@@ -53,8 +53,8 @@ class RatingListField(AnswerField):
     @property
     def value(self) -> list[dict[str, Any]]:
         rows = [row.value for row in self.query(RatingRow)]
-        # an item is kept once it has a name; its rating may still be missing while typing
-        return [r for r in rows if r["item"].strip() and r["rating"] is not None]
+        # an item is kept once it has a name, rated or not yet
+        return [r for r in rows if r["item"].strip()]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
