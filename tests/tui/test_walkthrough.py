@@ -12,6 +12,7 @@ from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.home import HomeScreen
 from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
+from backcoach.tui.widgets.phases import PhaseTabs
 from backcoach.tui.widgets.ratings import RatingListField
 from backcoach.tui.widgets.review import ReviewCard
 from tests.tui.clinic import FEB, HOSTILE, add_session
@@ -169,6 +170,25 @@ async def test_follow_up_prefills_fear_ratings_for_re_rating(clinic, protocol):
         await pilot.press("ctrl+q")
     rated = clinic.load("ann").open_session.answer("delivery.successful_experiences", "feared_activities")
     assert [(r["item"], r["rating"]) for r in rated] == [("Lifting a shopping bag", 7), ("Bending to the floor", 6)]
+
+
+async def test_phase_tabs_change_phase_by_keys_and_by_mouse(clinic, protocol):
+    app = make_app(clinic, protocol, "bo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        tabs = screen.query_one(PhaseTabs)
+        tabs.focus()
+        await pilot.press("right")
+        await pilot.pause()
+        assert (tabs.active, screen.current.id) == ("delivery", "delivery.sense_making")
+        assert app.focused is tabs  # looking around moves no focus into the form
+        (_, start, _) = next(span for span in tabs.spans() if span[0] == "evaluation")
+        await pilot.click(PhaseTabs, offset=(start + 2, 0))
+        await pilot.pause()
+        assert (tabs.active, screen.current.id) == ("evaluation", "evaluation.goal_review")
+        await screen.goto("planning.readiness")
+        assert tabs.active == "planning"  # follows the component shown
+        assert "Planning ▱▱▱" in str(tabs.render())
 
 
 async def test_a_feared_activity_typed_without_its_rating_is_kept(clinic, protocol):

@@ -12,7 +12,7 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import ContentSwitcher, OptionList, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, OptionList, Static
 
 from backcoach.consultation import Consultation
 from backcoach.errors import BackcoachError
@@ -26,6 +26,7 @@ from backcoach.tui.widgets.footer import KeyFooter
 from backcoach.tui.widgets.form import ComponentForm, form_id
 from backcoach.tui.widgets.guidance import guidance_for
 from backcoach.tui.widgets.nav import ComponentNav
+from backcoach.tui.widgets.phases import PhaseTabs
 
 Command = tuple[str, str, Callable[[], object]]
 
@@ -88,7 +89,7 @@ class ConsultScreen(AppScreen):
         yield Static(literal(self.heading()), id="topbar")
         if self.read_only:
             yield Static(literal(self.note or "Read only."), id="read-only")
-        yield Tabs(*(Tab(literal(p.title), id=p.id) for p in self.protocol.phases), id="phases")
+        yield PhaseTabs({p.id: p.title for p in self.protocol.phases}, id="phases")
         with Horizontal(id="body"):
             yield ComponentNav(id="nav")
             yield ContentSwitcher(id="forms")
@@ -117,7 +118,7 @@ class ConsultScreen(AppScreen):
         self.query_one("#saved", Static).update("Read only" if self.read_only else "Autosave on")
         await self.goto(start.id, focus=not self.read_only)
         if self.read_only:
-            self.query_one(Tabs).focus()
+            self.query_one(PhaseTabs).focus()
         # the footer comes last, once focus is in place: it is composed once instead of twice
         await self.mount(KeyFooter())
 
@@ -127,10 +128,7 @@ class ConsultScreen(AppScreen):
         self.autosaver.save()
         self.current = self.protocol.component(component_id)
         phase = self.protocol.phase_of(component_id)
-        tabs = self.query_one(Tabs)
-        if tabs.active != phase.id:
-            with tabs.prevent(Tabs.TabActivated):
-                tabs.active = phase.id
+        self.query_one(PhaseTabs).active = phase.id
         nav = self.query_one(ComponentNav)
         with nav.prevent(OptionList.OptionHighlighted):
             nav.show(self.protocol, phase, self.session, component_id)
@@ -156,8 +154,8 @@ class ConsultScreen(AppScreen):
     def new_form(self, component: Component) -> ComponentForm:
         return ComponentForm(self.consultation, component)
 
-    async def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
-        phase = next(p for p in self.protocol.phases if p.id == event.tab.id)
+    async def on_phase_tabs_picked(self, event: PhaseTabs.Picked) -> None:
+        phase = next(p for p in self.protocol.phases if p.id == event.phase_id)
         if self.protocol.phase_of(self.current.id) != phase:
             await self.goto(self.first_open_in(phase).id, focus=False)
 
@@ -201,10 +199,10 @@ class ConsultScreen(AppScreen):
     def refresh_progress(self, marks: bool = True) -> None:
         protocol, session = self.protocol, self.session
         covered = set(session.covered(protocol))
+        tabs = self.query_one(PhaseTabs)
         for phase in protocol.phases:
             done = sum(c.id in covered for c in phase.components)
-            label = literal(f"{phase.title} {meter(done, len(phase.components))}")
-            self.query_one(f"#{phase.id}", Tab).label = label
+            tabs.relabel(phase.id, f"{phase.title} {meter(done, len(phase.components))}")
         total = len(protocol.components)
         overall = f"Covered {len(covered)}/{total} {meter(len(covered), total, 10)}"
         self.query_one("#coverage", Static).update(literal(overall))
