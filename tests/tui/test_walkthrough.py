@@ -12,6 +12,7 @@ from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.home import HomeScreen
 from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
+from backcoach.tui.widgets.footer import KeyFooter
 from backcoach.tui.widgets.phases import PhaseTabs
 from backcoach.tui.widgets.ratings import RatingListField
 from backcoach.tui.widgets.review import ReviewCard
@@ -189,6 +190,35 @@ async def test_phase_tabs_change_phase_by_keys_and_by_mouse(clinic, protocol):
         await screen.goto("planning.readiness")
         assert tabs.active == "planning"  # follows the component shown
         assert "Planning ▱▱▱" in str(tabs.render())
+
+
+async def test_the_key_bar_follows_focus_and_its_keys_can_be_clicked(clinic, protocol):
+    app = make_app(clinic, protocol, "bo")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        bar = screen.query_one(KeyFooter)
+        assert [key.shown for key in bar.keys] == ["esc", "^b", "^n", "^t", "^g", "^f", "^q"]
+        assert str(bar.render()).endswith("▏^p palette ")  # at 80 columns every key shows, the palette's at the end
+        why = next(start for start, _, key in bar._spans if key.description == "Why?")
+        await pilot.hover(KeyFooter, offset=(why + 1, 0))
+        assert bar.tooltip == "Show or hide why each component matters"
+        await pilot.click(KeyFooter, offset=(why + 1, 0))
+        await pilot.pause()
+        assert screen.has_class("-why")
+
+
+async def test_the_key_bar_dims_a_key_while_its_action_is_unavailable(clinic, protocol):
+    add_session(clinic, protocol, "ann", FEB, {}, complete=False)  # newest first: the open follow-up is row 0
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_patient("ann")
+        await pilot.pause()
+        bar = app.screen.query_one(KeyFooter)
+        export = next(key for key in bar.keys if key.key == "e")
+        assert not export.enabled  # an open session is not exported
+        await pilot.press("down")  # the completed initial session
+        await pilot.pause()
+        assert next(key for key in bar.keys if key.key == "e").enabled
 
 
 async def test_a_feared_activity_typed_without_its_rating_is_kept(clinic, protocol):

@@ -100,6 +100,7 @@ class ConsultScreen(AppScreen):
             yield Static(id="coverage")
             yield from self.compose_status()
             yield Static(id="saved")
+        yield KeyFooter()
 
     # hooks for a screen built on this one (practice mode): more panes under the body, more in the status bar
     def compose_below_body(self) -> ComposeResult:
@@ -119,8 +120,6 @@ class ConsultScreen(AppScreen):
         await self.goto(start.id, focus=not self.read_only)
         if self.read_only:
             self.query_one(PhaseTabs).focus()
-        # the footer comes last, once focus is in place: it is composed once instead of twice
-        await self.mount(KeyFooter())
 
     # --- navigation -----------------------------------------------------------------------------------------
     async def goto(self, component_id: str, *, focus: bool = True) -> None:

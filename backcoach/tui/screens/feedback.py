@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from backcoach.practice.feedback import feedback_view
 from backcoach.practice.scoring import Feedback
 from backcoach.tui.screens.base import AppScreen
+from backcoach.tui.widgets.footer import KeyFooter
 
 
 class FeedbackScreen(AppScreen):
@@ -22,7 +23,7 @@ class FeedbackScreen(AppScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="feedback"):
             yield Static(feedback_view(self.feedback))
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#feedback").focus()

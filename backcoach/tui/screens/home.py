@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from backcoach.errors import BackcoachError
 from backcoach.store import IndexEntry
@@ -14,6 +14,7 @@ from backcoach.tui.dialogs.new_patient import NewPatientDialog
 from backcoach.tui.display import literal
 from backcoach.tui.screens.base import AppScreen
 from backcoach.tui.widgets.fields import steady
+from backcoach.tui.widgets.footer import KeyFooter
 
 
 def status(entry: IndexEntry) -> str:
@@ -47,7 +48,7 @@ class HomeScreen(AppScreen):
         yield steady(Input(placeholder="Type to filter patients by name or id", id="filter"))
         yield DataTable(id="patients", cursor_type="row", zebra_stripes=True)
         yield Static(id="count")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from backcoach.model import PatientRecord, Session
 from backcoach.tui.display import day, literal
 from backcoach.tui.screens.base import AppScreen
 from backcoach.tui.widgets.exported import ExportedLine
+from backcoach.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from backcoach.tui.screens.consult import Command
@@ -41,7 +42,7 @@ class PatientScreen(AppScreen):
         yield Button("", id="start", variant="primary")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield ExportedLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Date", "Kind", "Status", "Covered")

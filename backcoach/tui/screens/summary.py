@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from backcoach.model import PatientRecord, Session
 from backcoach.summary import clinician_renderable
 from backcoach.tui.screens.base import AppScreen
 from backcoach.tui.widgets.exported import ExportedLine
+from backcoach.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from backcoach.tui.screens.consult import Command
@@ -38,7 +39,7 @@ class SummaryScreen(AppScreen):
         with VerticalScroll(id="summary"):
             yield Static(clinician_renderable(self.record, self.session, self.app.protocol))
         yield ExportedLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#summary").focus()
