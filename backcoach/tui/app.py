@@ -44,6 +44,11 @@ class BackcoachApp(App):
     COMMANDS = App.COMMANDS | {BackcoachCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Save everything, then quit", priority=True, id="app.quit"),
+        # Tab moves focus before the keys after it are handed on: typed or pasted fast ("name<Tab>id"), each part
+        # lands in its own field (Textual's own Tab binding runs only after the field has taken the keys queued
+        # behind it)
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next_field"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous_field"),
     ]
 
     def __init__(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from textual._xterm_parser import XTermParser
 from textual.widgets import Input, RadioSet, SelectionList, TextArea
 
 from backcoach.model import goal_states
@@ -219,6 +220,24 @@ async def test_the_key_bar_dims_a_key_while_its_action_is_unavailable(clinic, pr
         await pilot.press("down")  # the completed initial session
         await pilot.pause()
         assert next(key for key in bar.keys if key.key == "e").enabled
+
+
+async def burst(pilot, typed: str) -> None:
+    """Keys as a terminal delivers a fast typist's or a paste's: all queued at once, nothing awaited between."""
+    for event in XTermParser().feed(typed):
+        pilot.app.post_message(event)
+    await pilot.pause()
+
+
+async def test_keys_typed_ahead_across_tab_land_in_their_own_fields(clinic, protocol):
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await burst(pilot, "Di Ramos\tdi01\t1979")
+        assert [i.value for i in app.screen.query(Input)] == ["Di Ramos", "di01", "1979"]
+        await burst(pilot, "\x1b[Z\x1b[Z")  # shift+tab twice: back to the name
+        assert app.focused.id == "name"
 
 
 async def test_a_feared_activity_typed_without_its_rating_is_kept(clinic, protocol):
