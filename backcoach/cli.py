@@ -8,16 +8,73 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+from typer.main import get_command_from_info, get_group_from_info
+from typer.models import CommandInfo, TyperInfo
 
 from backcoach import __version__
 from backcoach.commands import AppState, consult, db, demo, export, patient, practice, protocol
 from backcoach.errors import BackcoachError
 
+# The subcommands. Typer would turn every one into a Click command (inspecting each function's signature) on every
+# run; the root group below converts only the one that is run (with the same typer.main functions Typer uses), so
+# `backcoach consult ID` reaches its UI sooner.
+subcommands = typer.Typer()
+subcommands.command("consult")(consult.consult)
+subcommands.command("demo")(demo.demo)
+subcommands.command("export")(export.export)
+subcommands.command("import")(export.import_files)
+subcommands.add_typer(protocol.app, name="protocol")
+subcommands.add_typer(patient.app, name="patient")
+subcommands.add_typer(patient.session_app, name="session")
+subcommands.add_typer(db.app, name="db")
+subcommands.add_typer(practice.app, name="practice")
+
+
+class LazyCommands(Mapping[str, Any]):
+    """The root group's `commands`: each of `subcommands` converted to a Click command when first looked up."""
+
+    def __init__(self) -> None:
+        self.infos: dict[str, CommandInfo | TyperInfo] = {
+            info.name: info for info in (*subcommands.registered_commands, *subcommands.registered_groups)
+        }
+        self.built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.built:
+            info = self.infos[name]
+            settings = {
+                "pretty_exceptions_short": app.pretty_exceptions_short,
+                "rich_markup_mode": app.rich_markup_mode,
+            }
+            if isinstance(info, TyperInfo):
+                self.built[name] = get_group_from_info(info, suggest_commands=app.suggest_commands, **settings)
+            else:
+                self.built[name] = get_command_from_info(info, **settings)
+        return self.built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.infos)
+
+    def __len__(self) -> int:
+        return len(self.infos)
+
+
+class RootGroup(TyperGroup):
+    """`backcoach`: its subcommands come from `subcommands`, each built only when it is looked up (help builds all)."""
+
+    def __init__(self, **attrs: Any):
+        super().__init__(**attrs)
+        self.commands = LazyCommands()
+
+
 app = typer.Typer(
+    cls=RootGroup,
     name="backcoach",
     help="A consultation assistant that puts self-management at the core of back-pain care.",
     add_completion=False,
@@ -26,15 +83,6 @@ app = typer.Typer(
     no_args_is_help=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(protocol.app, name="protocol")
-app.add_typer(patient.app, name="patient")
-app.add_typer(patient.session_app, name="session")
-app.add_typer(db.app, name="db")
-app.add_typer(practice.app, name="practice")
-app.command("consult")(consult.consult)
-app.command("demo")(demo.demo)
-app.command("export")(export.export)
-app.command("import")(export.import_files)
 
 
 def _show_version(value: bool) -> None:

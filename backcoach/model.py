@@ -8,7 +8,6 @@ patient's sessions (`goal_states`), so there is exactly one place where each fac
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +33,8 @@ def now() -> datetime:
 
 
 def new_id(length: int = 8) -> str:
+    import secrets  # here, not at the top: resuming a session needs no new id, and secrets costs ~1.5 ms to import
+
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
 
 
@@ -62,6 +63,8 @@ def _dt(value: str | None) -> datetime | None:
 
 @dataclass
 class Patient:
+    """Who the sessions are for; the name is cleaned and checked when the object is made."""
+
     id: str
     name: str
     born: int | None = None
@@ -103,6 +106,8 @@ class Patient:
 
 @dataclass
 class Session:
+    """One consultation: its answers by component and field, open until completed."""
+
     id: str
     patient_id: str
     kind: str

@@ -1,4 +1,4 @@
-"""The wheel carries the seeds, and code finds them through importlib.resources, not the source checkout."""
+"""The wheel carries the seeds, and code finds them inside the installed package, not the source checkout."""
 
 import subprocess
 import sys

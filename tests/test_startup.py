@@ -48,3 +48,26 @@ def test_usage_error_exits_2():
     result = subprocess.run([sys.executable, "-m", "backcoach", "no-such-command"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_a_command_converts_only_itself_to_click(tmp_path, capsys):
+    """Typer's conversion of a command inspects its signature: the root group does it for the command run only."""
+    from typer.main import get_command
+
+    from backcoach.cli import app
+
+    group = get_command(app)
+    group.main(["--home", str(tmp_path), "protocol", "show", "--json"], standalone_mode=False)
+    assert capsys.readouterr().out.startswith("{")
+    assert list(group.commands.built) == ["protocol"]
+    assert list(group.commands) == [
+        "consult",
+        "demo",
+        "export",
+        "import",
+        "protocol",
+        "patient",
+        "session",
+        "db",
+        "practice",
+    ]
