@@ -11,6 +11,8 @@ Run a child by hand with `python scripts/bench_tui.py child consult HOME ID` or 
 from __future__ import annotations
 
 import asyncio
+import importlib.abc
+import importlib.util
 import resource
 import subprocess
 import sys
@@ -44,9 +46,33 @@ def build_home(root: Path) -> Path:
     return root
 
 
+def headless_once_imported(auto_pilot) -> None:
+    """Make Textual's `App.run` headless at 80x24 with `auto_pilot` at the moment `textual.app` is first imported.
+
+    The app under test loads Textual itself, when and how it does in a terminal (backcoach loads it after its own
+    modules, with the garbage collector paused): importing Textual here first would time a start no user has."""
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "textual.app":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            load = spec.loader.exec_module
+
+            def exec_module(module) -> None:
+                load(module)
+                run = module.App.run
+                module.App.run = lambda app, **_: run(app, headless=True, size=(80, 24), auto_pilot=auto_pilot)
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+
+
 def child(kind: str, *args: str) -> None:
     """Run one app headless until it is ready for typing, then print the peak memory (MB) and exit."""
-    from textual.app import App
 
     async def until_interactive(pilot) -> None:
         if kind == "consult":
@@ -57,13 +83,9 @@ def child(kind: str, *args: str) -> None:
         await pilot.pause()
         pilot.app.exit()
 
-    run = App.run
-
-    def headless_run(self, **kwargs):
-        return run(self, headless=True, size=(80, 24), auto_pilot=until_interactive)
-
-    App.run = headless_run
+    headless_once_imported(until_interactive)
     if kind == "bare":
+        from textual.app import App
         from textual.widgets import Footer, Header
 
         class Bare(App):
