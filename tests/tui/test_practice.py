@@ -150,6 +150,16 @@ def test_feedback_screen(snap_compare, fixed_attempt, ticks):
     assert snap_compare(PracticeApp(fixed_attempt, clock=fixed_clock), terminal_size=(80, 24), run_before=run_before)
 
 
+async def test_the_case_card_shows_its_start_button_whole_at_80x24(practice):
+    """The card is exactly as tall as the terminal: no other screen's styles may push its Start button out."""
+    app = PracticeApp(practice, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = app.screen.query_one(".dialog")
+        start = app.screen.query_one("#start")
+        assert dialog.content_region.contains_region(start.region)
+
+
 async def test_escape_stops_once_confirmed_and_the_attempt_stays_unfinished(home, protocol, case, practice):
     app = PracticeApp(practice, clock=fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
