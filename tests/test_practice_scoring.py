@@ -64,6 +64,18 @@ def test_missed_critical_item_fails_whatever_the_share(protocol):
     assert not feedback.passed
 
 
+def test_feared_activities_named_but_never_rated_do_not_count_as_rated(protocol):
+    case = find_case("acute_fear", protocol)  # critical 'fears_rated': "Named and rated his feared movements"
+    answers, asked = perfect(case, protocol)
+    fears = ("delivery.successful_experiences", "feared_activities")
+    answers[fears] = [{"id": "f1", "item": "Bending", "rating": None}, {"id": "f2", "item": "Lifting"}]
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    (missed,) = feedback.critical_missed
+    assert missed.id == "fears_rated" and "not rated: Bending; Lifting" in missed.detail
+    answers[fears][1]["rating"] = 6  # one rated is answered, as before an unrated item could be stored
+    assert score(case, protocol, attempt_with(case, protocol, answers, asked)).passed
+
+
 def test_pass_share_threshold_on_the_non_critical_items(protocol):
     case = find_case("acute_fear", protocol)  # pass_share 0.6
     answers, asked = perfect(case, protocol)

@@ -2,7 +2,8 @@
 
 How each kind of rubric item is detected in an attempt (the `check` key of the item):
     asked       the student asked the item's How bullet (`how`, by index) of its component
-    answered    the item's field has an answer (without `field`: the component is covered at all)
+    answered    the item's field has an answer (a rated list: an item with its rating; without `field`: the
+                component is covered at all)
     unanswered  the item's field was left empty (e.g. no goals set with a patient who must be referred)
     chose       a choice/multi/stage field: at least one of `any_of`, every one of `all_of`, none of `none_of`
     goals       the goal_list field holds at least `min` goals, none of them pain-focused (the pack's
@@ -137,6 +138,10 @@ def detect(item: RubricItem, protocol: Protocol, attempt: Attempt) -> tuple[bool
     if item.check == "asked":
         return (item.component, item.how) in attempt.asked, ""
     if item.check == "answered":
+        if item.field and protocol.component(item.component).field(item.field).type == "rating_list" and value:
+            # a rated list is answered by a rating: items only named (rating None) are not rated yet
+            rated = any(r["rating"] is not None for r in value)
+            return rated, "" if rated else f"not rated: {'; '.join(r['item'] for r in value)}"
         if item.field:
             return value is not None, ""
         return item.component in session.covered(protocol), ""
