@@ -318,3 +318,25 @@ def test_literal_shows_control_characters_from_a_hand_edited_file():
 
     shown = "".join(segment.text for segment in literal("calm\x1b[2Jdown\x9b [bold]x[/]").render_segments())
     assert shown == "calm\u241b[2Jdown<U+009B> [bold]x[/]"
+
+
+async def test_pack_text_in_the_command_palette_is_shown_literally(clinic, protocol):
+    """A clinic's translated pack is data: markup in a phase or component title shows as written and does nothing."""
+    from textual.command import CommandList
+
+    from backcoach.protocol import parse_protocol, seed_file
+
+    title = "[bold]Plan[/] [@click=app.quit]now[/]"
+    text = seed_file("protocol", "table1.en.toml").read_text(encoding="utf-8")
+    hostile = parse_protocol(text.replace('title = "Planning"', f'title = "{title}"'), "hostile.toml")
+    app = make_app(clinic, hostile, "bo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)  # discovery: the palette lists every command
+        listed = app.screen.query_one(CommandList)
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any(f"Go to phase: {title}" in prompt for prompt in shown), shown
+        await pilot.press(*"plan")
+        await pilot.pause(0.3)  # a search highlights what matched, in the same literal text
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any(f"Go to phase: {title}" in prompt for prompt in shown), shown
