@@ -9,12 +9,13 @@ from textual._xterm_parser import XTermParser
 from textual.widgets import Input, RadioSet, SelectionList, TextArea
 
 from backcoach.model import goal_states
+from backcoach.protocol import Protocol, parse_protocol, seed_file
 from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.home import HomeScreen
 from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
 from backcoach.tui.widgets.footer import KeyFooter
-from backcoach.tui.widgets.phases import PhaseTabs
+from backcoach.tui.widgets.phases import BAR, PhaseTabs
 from backcoach.tui.widgets.ratings import RatingListField
 from backcoach.tui.widgets.review import ReviewCard
 from tests.tui.clinic import FEB, HOSTILE, add_session
@@ -25,6 +26,14 @@ def plain(renderable) -> str:
     console = Console(width=100, file=io.StringIO(), record=True)
     console.print(renderable)
     return console.export_text()
+
+
+def retitled(titles: dict[str, str]) -> Protocol:
+    """The Table 1 pack with some titles changed, as a clinic translating it might."""
+    text = seed_file("protocol", "table1.en.toml").read_text(encoding="utf-8")
+    for old, new in titles.items():
+        text = text.replace(f'title = "{old}"', f'title = "{new}"')
+    return parse_protocol(text, "translated.toml")
 
 
 def form(app):
@@ -193,6 +202,20 @@ async def test_phase_tabs_change_phase_by_keys_and_by_mouse(clinic, protocol):
         assert "Planning ▱▱▱" in str(tabs.render())
 
 
+async def test_phase_tabs_too_long_for_the_width_are_shortened_not_wrapped(clinic, protocol):
+    long = {t: f"{t} of the consultation with the patient" for t in ("Planning", "Delivery", "Evaluation")}
+    app = make_app(clinic, retitled(long), "bo")
+    async with app.run_test(size=(80, 24)) as pilot:
+        tabs = app.screen.query_one(PhaseTabs)
+        assert set(tabs.render_line(1).text) == {BAR}  # the second line is the underline, not labels
+        assert [phase_id for phase_id, _, end in tabs.spans() if end <= 80] == ["planning", "delivery", "evaluation"]
+        (_, start, _) = tabs.spans()[-1]
+        await pilot.click(PhaseTabs, offset=(start + 1, 0))
+        await pilot.pause()
+        assert app.screen.current.id == "evaluation.goal_review"
+        assert "Evaluation of the" in tabs.render_line(0).text
+
+
 async def test_the_key_bar_follows_focus_and_its_keys_can_be_clicked(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -324,12 +347,8 @@ async def test_pack_text_in_the_command_palette_is_shown_literally(clinic, proto
     """A clinic's translated pack is data: markup in a phase or component title shows as written and does nothing."""
     from textual.command import CommandList
 
-    from backcoach.protocol import parse_protocol, seed_file
-
     title = "[bold]Plan[/] [@click=app.quit]now[/]"
-    text = seed_file("protocol", "table1.en.toml").read_text(encoding="utf-8")
-    hostile = parse_protocol(text.replace('title = "Planning"', f'title = "{title}"'), "hostile.toml")
-    app = make_app(clinic, hostile, "bo")
+    app = make_app(clinic, retitled({"Planning": title}), "bo")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause(0.3)  # discovery: the palette lists every command

@@ -19,6 +19,12 @@ from backcoach.textclean import show_controls
 BAR = "━"
 
 
+def shortened(label: str, width: int) -> str:
+    text = Text(label)
+    text.truncate(width, overflow="ellipsis")
+    return text.plain
+
+
 class PhaseTabs(Widget, can_focus=True):
     COMPONENT_CLASSES = {"phase-tabs--tab", "phase-tabs--active", "phase-tabs--bar", "phase-tabs--bar-active"}
     BINDINGS = [
@@ -43,10 +49,23 @@ class PhaseTabs(Widget, can_focus=True):
         self.labels[phase_id] = show_controls(label)
         self.refresh()
 
+    def shown(self) -> dict[str, str]:
+        """The labels as drawn: when they are too long for the width together (a translated pack), the longest are
+        shortened alike (…) so every tab stays on its one line, visible and clickable."""
+        room = self.size.width - 3 * len(self.labels)  # a space either side of each label and one after it
+        widths = {phase_id: cell_len(label) for phase_id, label in self.labels.items()}
+        if not self.size.width or sum(widths.values()) <= room:
+            return self.labels
+        left = len(widths)
+        for phase_id, width in sorted(widths.items(), key=lambda item: item[1]):  # shortest first keep theirs
+            widths[phase_id] = max(1, min(width, room // left))
+            room, left = room - widths[phase_id], left - 1
+        return {phase_id: shortened(label, widths[phase_id]) for phase_id, label in self.labels.items()}
+
     def spans(self) -> list[tuple[str, int, int]]:
         """Each tab's phase id and its cells [start, end): the label with a space either side, one cell apart."""
         spans, x = [], 0
-        for phase_id, label in self.labels.items():
+        for phase_id, label in self.shown().items():
             width = cell_len(label) + 2
             spans.append((phase_id, x, x + width))
             x += width + 1
@@ -57,9 +76,10 @@ class PhaseTabs(Widget, can_focus=True):
             self.get_component_rich_style(f"phase-tabs--{part}") for part in ("tab", "active", "bar", "bar-active")
         )
         top, under = Text(no_wrap=True, end=""), Text(no_wrap=True, end="")
+        labels = self.shown()
         for phase_id, start, end in self.spans():
             on = phase_id == self.active
-            top.append(f" {self.labels[phase_id]} ", active if on else tab)
+            top.append(f" {labels[phase_id]} ", active if on else tab)
             top.append(" ")
             under.append(BAR * (end - start), bar_active if on else bar)
             under.append(BAR, bar)
