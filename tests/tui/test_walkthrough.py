@@ -359,3 +359,19 @@ async def test_pack_text_in_the_command_palette_is_shown_literally(clinic, proto
         await pilot.pause(0.3)  # a search highlights what matched, in the same literal text
         shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
         assert any(f"Go to phase: {title}" in prompt for prompt in shown), shown
+
+
+async def test_a_smart_part_prompt_from_the_pack_shows_literally_in_its_tooltip(clinic, protocol):
+    from textual.widgets._tooltip import Tooltip
+
+    prompt = protocol.guidance.smart_parts[0].prompt
+    text = seed_file("protocol", "table1.en.toml").read_text(encoding="utf-8")
+    hostile = parse_protocol(text.replace(prompt, f"[bold]Say[/] [@click=app.quit]what[/] {prompt}"), "translated.toml")
+    app = make_app(clinic, hostile, "bo")
+    async with app.run_test(size=(100, 30), tooltips=True) as pilot:
+        part = hostile.guidance.smart_parts[0].id
+        field = next(i for i in form(app).query(Input) if i.name == part)
+        await pilot.hover(field)
+        await pilot.pause(0.8)  # the tooltip's delay
+        shown = str(app.screen.query_one(Tooltip).render())
+        assert shown.startswith("[bold]Say[/] [@click=app.quit]what[/]"), shown

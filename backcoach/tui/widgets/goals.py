@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Button, Input, Static
 
 from backcoach.model import new_id
@@ -19,7 +20,7 @@ from backcoach.tui.widgets.fields import AnswerField, steady
 
 def line_input(value: str, placeholder: str, name: str) -> Input:
     field = Input(value, placeholder=placeholder, compact=True, select_on_focus=False, name=name)
-    field.tooltip = placeholder or None
+    field.tooltip = Content(placeholder) if placeholder else None  # pack text: never read as markup
     return steady(field)
 
 
