@@ -227,6 +227,33 @@ def test_damaged_file_is_contained_reported_and_never_overwritten(three_patients
     assert check_home(home).clean
 
 
+def test_check_and_repair_cover_practice_attempts(three_patients, protocol):
+    from backcoach.practice.attempts import AttemptStore
+    from backcoach.practice.cases import find_case
+    from backcoach.practice.session import PracticeSession
+    from tests.helpers import run_backcoach
+
+    home, case = three_patients, find_case("acute_fear", protocol)
+    with PracticeSession.start(home, protocol, case) as practice:
+        practice.consultation.set(*VALUES, "first")
+        practice.consultation.set(*VALUES, "second")
+        attempt = practice.attempt_id
+    store = AttemptStore(home)
+    done = run_backcoach("db", "check", home=home.root)
+    assert done.returncode == 0 and "3 patient files and 1 practice attempt(s) checked" in done.stdout
+
+    DAMAGE["truncated"](store.home.patients_dir / f"{attempt}.json")
+    assert [p.split(":")[0] for p in check_home(home).problems] == [f"practice/patients/{attempt}.json"]
+    repaired = check_home(home, repair=True)
+    assert any(r.startswith(f"practice/patients/{attempt}.json: restored from") for r in repaired.repaired)
+    assert repaired.clean and store.load(attempt).session.answer(*VALUES) == "first"  # the previous version
+
+    meta = store.meta_path(attempt)
+    meta.write_bytes(meta.read_bytes()[:20])
+    done = run_backcoach("db", "check", "--repair", home=home.root)
+    assert done.returncode == 3 and f"problem: practice/meta/{attempt}.json: " in done.stderr  # no .bak: reported
+
+
 def test_missing_or_damaged_index_is_rebuilt(three_patients):
     home = three_patients
     home.index_path.unlink()

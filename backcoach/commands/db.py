@@ -19,18 +19,22 @@ def check(
         bool, typer.Option("--repair", help="Rebuild the index and restore damaged files from their .bak.")
     ] = False,
 ) -> None:
-    """Verify every patient file and the index (exit 0 clean, 3 with problems)."""
+    """Verify every patient file, practice attempt and index (exit 0 clean, 3 with problems)."""
+    from backcoach.practice.attempts import attempt_problems
     from backcoach.store.maintenance import check_home
 
     home = state(ctx).open_home()
     report = check_home(home, repair=repair)
+    report.problems += attempt_problems(home)
     for line in report.notes:
         typer.echo(f"note: {line}")
     for line in report.repaired:
         typer.echo(f"repaired: {line}")
     for line in report.problems:
         typer.echo(f"problem: {line}", err=True)
-    typer.echo(f"{report.checked} patient files checked in {home.root}: {len(report.problems)} problem(s)")
+    attempts = f" and {report.attempts} practice attempt(s)" if report.attempts else ""
+    checked = f"{report.checked} patient files{attempts} checked in {home.root}"
+    typer.echo(f"{checked}: {len(report.problems)} problem(s)")
     if report.problems:
         raise typer.Exit(3)
 

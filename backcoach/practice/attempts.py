@@ -189,3 +189,14 @@ class AttemptStore:
                 yield attempt_id, record if isinstance(record, DamagedFile) else self._attempt(attempt_id, record)
             except DamagedFile as exc:
                 yield attempt_id, exc
+
+
+def attempt_problems(home: Home) -> list[str]:
+    """What is wrong with the practice attempts' metadata (missing, unreadable, or naming a session the attempt
+    does not have), one line each; their patient files are the store's to check (`db check`)."""
+    store = AttemptStore(home)
+    problems = []
+    for attempt_id, result in store.attempts():
+        if isinstance(result, DamagedFile) and Path(result.path) == store.meta_path(attempt_id):
+            problems.append(f"practice/meta/{attempt_id}.json: {result.reason}")
+    return problems

@@ -1,4 +1,9 @@
-"""`db check`, `db check --repair` and `db backup`: verify, mend and archive a home folder."""
+"""`db check`, `db check --repair` and `db backup`: verify, mend and archive a home folder.
+
+A home holds two stores of patient files: the clinic's (patients/) and the practice attempts' simulated patients
+(practice/patients/). Both are checked and mended alike; the attempts' own metadata is practice mode's to check
+(`practice.attempts.attempt_problems`).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,8 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    checked: int = 0
+    checked: int = 0  # the clinic's patient files
+    attempts: int = 0  # practice attempts' patient files
 
     @property
     def clean(self) -> bool:
@@ -48,38 +54,51 @@ def _repair(home: Home, pid: str, path: Path) -> str | None:
         lock.release()
 
 
-def check_home(home: Home, *, repair: bool = False) -> CheckReport:
-    report = CheckReport()
-    for pid in home.patient_ids():
+def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> int:
+    """Check (and with `repair` mend) one store's patient files and index; `where` prefixes what is reported (the
+    store's folder in the home). Returns how many patient files were checked."""
+    ids = home.patient_ids()
+    for pid in ids:
         path = home.patients_dir / f"{pid}.json"
-        report.checked += 1
+        name = f"{where}patients/{path.name}"
         try:
             home.load(pid)
         except DamagedFile as exc:
             try:
                 done = _repair(home, pid, path) if repair else None
             except PatientLocked as locked:  # the others are still checked and mended
-                report.problems.append(f"patients/{path.name}: {exc.reason}; not repaired: {locked}")
+                report.problems.append(f"{name}: {exc.reason}; not repaired: {locked}")
                 continue
             if done:
-                report.repaired.append(done)
+                report.repaired.append(f"{where}patients/{done}")
             else:
                 extra = " and its .bak is missing or damaged too" if repair else ""
-                report.problems.append(f"patients/{path.name}: {exc.reason}{extra}")
+                report.problems.append(f"{name}: {exc.reason}{extra}")
         except Exception as exc:  # noqa: BLE001 - e.g. a file name that is not a valid id
-            report.problems.append(f"patients/{path.name}: {exc}")
+            report.problems.append(f"{name}: {exc}")
+    index = f"{where}index.json"
+    index_problems = []
     if home.index_path.exists():
         try:
             read_json(home.index_path)
         except DamagedFile as exc:
-            report.problems.append(f"index.json: {exc.reason}")
-    elif home.patient_ids():
-        report.notes.append("index.json: not built yet (it is a cache; the next listing builds it)")
-    if repair:
+            index_problems.append(f"{index}: {exc.reason}")
+    elif ids:
+        report.notes.append(f"{index}: not built yet (it is a cache; the next listing builds it)")
+    if repair and (ids or home.index_path.exists()):
         home.index(rebuild=True)
-        resolved = [p for p in report.problems if p.startswith("index.json")]
-        report.problems = [p for p in report.problems if not p.startswith("index.json")]
-        report.repaired += [f"{p} → index rebuilt" for p in resolved] or ["index.json: rebuilt"]
+        report.repaired += [f"{p} → index rebuilt" for p in index_problems] or [f"{index}: rebuilt"]
+    else:
+        report.problems += index_problems
+    return len(ids)
+
+
+def check_home(home: Home, *, repair: bool = False) -> CheckReport:
+    report = CheckReport()
+    report.checked = _check_store(home, "", report, repair)
+    practice = Home(home.practice_dir)
+    if practice.root.is_dir():
+        report.attempts = _check_store(practice, "practice/", report, repair)
     return report
 
 
