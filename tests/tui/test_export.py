@@ -14,6 +14,7 @@ from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
 from backcoach.tui.widgets.exported import ExportedLine
+from backcoach.tui.widgets.footer import KeyFooter
 from tests.tui.clinic import FEB, HOSTILE, INITIAL, add_session
 from tests.tui.conftest import make_app
 
@@ -196,6 +197,10 @@ async def test_a_completed_session_viewed_read_only_exports_from_the_palette(cli
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ConsultScreen) and screen.read_only and not screen.session.is_open
+        assert palette_action(screen, "Complete session") is None  # nothing to complete: Finish is dimmed
+        assert not next(key for key in screen.query_one(KeyFooter).keys if key.key == "ctrl+f").enabled
+        await pilot.press("ctrl+f")
+        assert app.screen is screen
         palette_action(screen, "Export…")()
         await pilot.pause()
         dialog = app.screen

@@ -231,10 +231,11 @@ class ConsultScreen(AppScreen):
         if self.finish():
             self.app.leave_consultation(self.consultation.patient.id)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Finish shows dimmed on a read-only session: there is nothing to complete."""
+        return None if action == "complete" and self.read_only else True
+
     def action_complete(self) -> None:
-        if self.read_only:
-            self.notify("This session is read only.", markup=False)
-            return
         ask, warn, confirm = self.COMPLETE
         covered = len(self.session.covered(self.protocol))
         question = f"{ask} {covered} of {len(self.protocol.components)} components have answers. {warn}"
@@ -267,8 +268,9 @@ class ConsultScreen(AppScreen):
         commands += [
             ("Toggle Why?", "Show or hide why each component matters", self.action_toggle_why),
             ("Toggle guidance", "Show or hide the guidance pane", self.action_toggle_guidance),
-            ("Complete session", "Confirm, then see the summary", self.action_complete),
         ]
+        if not self.read_only:
+            commands.append(("Complete session", "Confirm, then see the summary", self.action_complete))
         if not self.session.is_open:  # as on the patient screen: completed sessions only
             commands.append(("Export…", "Save this session's handout or summary, or the whole record", self.export))
         return commands
