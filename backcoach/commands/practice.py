@@ -70,17 +70,32 @@ def run(
         bool, typer.Option("--plain", help="Line-by-line prompts instead of the full-screen app.")
     ] = False,
     student: Annotated[str, typer.Option("--student", help="Your name, shown to your teacher in reports.")] = "",
+    resume: Annotated[
+        str | None,
+        typer.Option(
+            "--resume",
+            metavar="ATTEMPT",
+            help="Carry on with an unfinished attempt at CASE (`practice report` lists attempt ids).",
+        ),
+    ] = None,
 ) -> None:
-    """Start a new practice attempt with a simulated patient."""
+    """Start a new practice attempt with a simulated patient, or carry on with an unfinished one."""
+    from backcoach.errors import UsageError
     from backcoach.practice.cases import find_case
     from backcoach.practice.session import PracticeSession
 
+    if resume is not None and student:
+        raise UsageError("--student cannot be used with --resume: the attempt already has its student")
     st = state(ctx)
     protocol = st.protocol()
     case = find_case(case_name, protocol)
-    run_practice = _runner(plain)  # before the attempt is created: no empty attempt when the UI is missing
-    with PracticeSession.start(st.open_home(), protocol, case, student) as session:
-        code = run_practice(session)
+    if resume is None:
+        run_practice = _runner(plain)  # before the attempt is created: no empty attempt when the UI is missing
+        session = PracticeSession.start(st.open_home(), protocol, case, student)
+    else:  # reopened first: a missing, finished, locked or other case's attempt is the one line to show
+        session = PracticeSession(st.open_home(), protocol, case, resume)
+    with session:
+        code = (run_practice if resume is None else _runner(plain))(session)
     raise typer.Exit(code or 0)
 
 
@@ -93,14 +108,16 @@ def report(
 ) -> None:
     """Feedback on every practice attempt, for a teacher (exit 1 when an attempt could not be reported)."""
     from backcoach.errors import UsageError
+    from backcoach.plain import command_for
     from backcoach.practice.attempts import AttemptStore
-    from backcoach.practice.report import FORMATS, collect, gather, render, write_reports
+    from backcoach.practice.report import FORMATS, collect, gather, render, resume_lines, write_reports
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
     st = state(ctx)
     home = st.open_home()
-    results = gather(AttemptStore(home), st.protocol())
+    store = AttemptStore(home)
+    results = gather(store, st.protocol())
     if out is not None:
         tally = write_reports(results, out, fmt, force=force, records=home.record_folders)
     else:
@@ -115,6 +132,8 @@ def report(
                 console.print(Rule() if i else "", feedback_view(feedback))
         elif tally.reported or fmt == "json":
             sys.stdout.write(render(tally.reported, fmt))
+        if fmt == "text":  # after the feedback, where a student looks for what to do next
+            sys.stdout.writelines(f"{line}\n" for line in resume_lines(store, tally.reported, command_for(home)))
     for line in tally.failed:
         print(f"backcoach: warning: {line}", file=sys.stderr)
     print(tally.line(), file=sys.stderr)

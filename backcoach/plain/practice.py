@@ -45,6 +45,9 @@ class PlainPractice(PlainConsultation):
             "At each component, the Ask entries put a How? bullet to the patient; record what you learn with Answer. "
             "Time is measured per phase. Ctrl-C or Ctrl-D stops at any prompt (the attempt stays unfinished).",
         )
+        if self.session.resumed:
+            self.console.print()
+            say(self.console, f"{self.session.carrying_on()} Continuing at {self._name(self.components[at])}.")
 
     def _heading(self, comp: Component) -> str:
         seconds = self.session.phase_seconds()
@@ -55,6 +58,11 @@ class PlainPractice(PlainConsultation):
     def _show_component(self, comp: Component) -> None:
         self.session.focus(comp.id)
         super()._show_component(comp)
+        asked = [i for i in range(len(comp.how)) if self.session.was_asked(comp.id, i)]
+        if asked:  # back at a component, or carrying on with the attempt: what the patient said is shown again
+            say(self.console, "Asked before:")
+            for how in asked:
+                self._exchange(comp, how)
 
     # --- asking the simulated patient -----------------------------------------------------------------------
     def _choices(self, comp: Component, at: int) -> list[Choice]:
@@ -73,12 +81,14 @@ class PlainPractice(PlainConsultation):
         if not (isinstance(action, tuple) and action[0] == ASK):
             super()._aside(comp, action)
             return
-        how = action[1]
-        response = self.session.ask(comp.id, how)
+        self.session.ask(comp.id, action[1])
         self.console.print()
+        self._exchange(comp, action[1])
+        self.console.print()
+
+    def _exchange(self, comp: Component, how: int) -> None:
         say(self.console, f"You: {comp.how[how]}", style="italic")
-        say(self.console, f"{self.case.patient.name}: {response}")
-        self.console.print()
+        say(self.console, f"{self.case.patient.name}: {self.case.response(comp.id, how)}")
 
     # --- the end --------------------------------------------------------------------------------------------
     def _finish(self) -> int | None:
@@ -102,8 +112,7 @@ class PlainPractice(PlainConsultation):
         case = shlex.quote(self.case.file or self.case.id)
         say(
             self.console,
-            f"Attempt {self.session.attempt_id} is not finished, so it has no feedback; "
-            "`practice report` lists it as not finished.",
-            "To practise this case again:",
+            *self.session.stopped_lines(self.command, plain=True),
+            "To start this case afresh instead:",
             f"  {self.command} practice run {case} --plain",
         )

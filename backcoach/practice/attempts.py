@@ -13,6 +13,7 @@ written only by the process that holds the attempt's patient lock (a PracticeSes
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,6 +58,10 @@ class AttemptMeta:
     def asked_pairs(self) -> frozenset[tuple[str, int]]:
         return frozenset((a["component"], a["how"]) for a in self.asked)
 
+    def resume_args(self) -> str:
+        """The `backcoach` arguments that carry on with this attempt (the case as it was started: id or file)."""
+        return f"practice run {shlex.quote(self.case_file or self.case_id)} --resume {self.id}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": META_FORMAT,
@@ -88,6 +93,11 @@ class AttemptMeta:
             finished=datetime.fromisoformat(d["finished"]) if d.get("finished") else None,
             case_file=str(d.get("case_file") or ""),
         )
+
+
+class AttemptNotFound(BackcoachError):
+    def __init__(self, attempt_id: str):
+        super().__init__(f"no practice attempt {attempt_id!r} (`backcoach practice report` lists them)")
 
 
 @dataclass
@@ -156,6 +166,8 @@ class AttemptStore:
         try:
             data = read_json(path)
         except FileNotFoundError:
+            if not self.home.patient_path(attempt_id).exists():
+                raise AttemptNotFound(attempt_id) from None
             raise DamagedFile(path, "missing") from None
         try:
             meta = AttemptMeta.from_dict(data)

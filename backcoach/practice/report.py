@@ -69,6 +69,15 @@ def gather(store: AttemptStore, protocol: Protocol) -> Iterable[tuple[str, Feedb
             yield attempt_id, exc
 
 
+def resume_lines(store: AttemptStore, feedbacks: list[Feedback], command: str) -> list[str]:
+    """The text report's ending: the command that carries on with each unfinished attempt (none when all are done)."""
+    unfinished = [fb.attempt_id for fb in feedbacks if not fb.finished]
+    if not unfinished:
+        return []
+    lines = [f"{len(unfinished)} attempt(s) not finished; to carry on with one:"]
+    return lines + [f"  {command} {store.read_meta(attempt_id).resume_args()}" for attempt_id in unfinished]
+
+
 # --- renderers ----------------------------------------------------------------------------------------------
 def _rich_export(feedbacks: list[Feedback], export: Callable[[Console], str]) -> str:
     console = Console(file=io.StringIO(), record=True, width=WIDTH, color_system="truecolor")

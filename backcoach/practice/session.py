@@ -11,10 +11,11 @@ import time
 from collections.abc import Callable
 
 from backcoach.consultation import Consultation
-from backcoach.errors import BackcoachError, UsageError
+from backcoach.errors import UsageError
 from backcoach.model import now
 from backcoach.practice.attempts import AttemptMeta, AttemptStore
 from backcoach.practice.cases import Case
+from backcoach.practice.feedback import duration
 from backcoach.practice.scoring import Attempt, Feedback, score
 from backcoach.protocol import Protocol
 from backcoach.store import Home
@@ -36,8 +37,8 @@ class PracticeSession:
         self.consultation = Consultation(self._store.home, protocol, attempt_id, session_id)
         try:  # read again under the attempt's lock: the metadata's one writer is whoever holds it
             self.meta: AttemptMeta = self._store.read_meta(attempt_id)
-            if self.meta.case_id != case.id:
-                raise BackcoachError(f"attempt {attempt_id} is for case {self.meta.case_id!r}, not {case.id!r}")
+            if self.meta.case_id != case.id:  # the command line names a case and an attempt that do not go together
+                raise UsageError(f"attempt {attempt_id} is for case {self.meta.case_id!r}, not {case.id!r}")
             if self.meta.finished:
                 raise UsageError(f"attempt {attempt_id} is finished; start a new one with `backcoach practice run`")
         except BaseException:
@@ -66,6 +67,30 @@ class PracticeSession:
         return self.meta.id
 
     @property
+    def resumed(self) -> bool:
+        """Whether the attempt was carried on from an earlier run: something was asked, answered or timed."""
+        c = self.consultation
+        return bool(self.meta.asked or self.meta.phase_seconds or c.session.covered(self.protocol))
+
+    def carrying_on(self) -> str:
+        """The line a UI shows when it reopens a resumed attempt: what it already holds."""
+        covered = len(self.consultation.session.covered(self.protocol))
+        asked = len(self.meta.asked_pairs)
+        spent = duration(sum(self.phase_seconds().values()))
+        return (
+            f"Carrying on with attempt {self.attempt_id}: {covered} of {len(self.protocol.components)} components "
+            f"have answers, {asked} How? bullet(s) were asked, {spent} spent so far."
+        )
+
+    def stopped_lines(self, command: str, *, plain: bool = False) -> list[str]:
+        """What a UI prints when it stops before the attempt is finished: how to carry on with it, word for word."""
+        ui = " --plain" if plain else ""
+        return [
+            f"Attempt {self.attempt_id} is not finished, so it has no feedback yet. To carry on with it:",
+            f"  {command} {self.meta.resume_args()}{ui}",
+        ]
+
+    @property
     def opening(self) -> str:
         """What the simulated patient says first."""
         return self.case.patient.opening
@@ -83,6 +108,16 @@ class PracticeSession:
         self.meta.asked.append({"component": component_id, "how": how_index, "at": now().isoformat()})
         self._save_meta()
         return self.case.response(component_id, how_index)
+
+    def exchanges(self) -> list[tuple[str, str]]:
+        """Every How? bullet asked so far, in order, with the simulated patient's response (an entry a hand-edited
+        file holds for no bullet of the protocol is left out)."""
+        hows = {c.id: c.how for c in self.protocol.components}
+        return [
+            (hows[a["component"]][a["how"]], self.case.response(a["component"], a["how"]))
+            for a in self.meta.asked
+            if 0 <= a["how"] < len(hows.get(a["component"], ()))
+        ]
 
     def was_asked(self, component_id: str, how_index: int) -> bool:
         return (component_id, how_index) in self.meta.asked_pairs

@@ -69,6 +69,6 @@ def run_practice(session: PracticeSession) -> int | None:
             f"All attempts, for you or your teacher: {command_for(session.home)} practice report", markup=False
         )
     else:
-        unfinished = f"Attempt {session.attempt_id} is not finished, so it has no feedback"
-        console.print(f"{unfinished}; `practice report` lists it as not finished.", markup=False)
+        for line in session.stopped_lines(command_for(session.home)):
+            console.print(line, markup=False)
     return None

@@ -21,9 +21,9 @@ HOW_TO = (
 class CaseDialog(ModalScreen[None]):
     BINDINGS = [Binding("escape", "start", "Start", tooltip="Close the case card and start", id="case.start")]
 
-    def __init__(self, case: Case):
+    def __init__(self, case: Case, note: str = ""):
         super().__init__()
-        self.case = case
+        self.case, self.note = case, note  # note: how far an attempt that is carried on has got
 
     def compose(self) -> ComposeResult:
         case, patient = self.case, self.case.patient
@@ -35,6 +35,8 @@ class CaseDialog(ModalScreen[None]):
                 yield Static(literal(patient.background), classes="background")
                 yield Static(literal(f"{patient.name}: ", "bold") + literal(patient.opening), classes="opening")
                 yield Static(literal(HOW_TO), classes="how-to")
+                if self.note:
+                    yield Static(literal(self.note, "bold"), classes="how-to")
             with Horizontal(classes="buttons"):
                 yield Button("Start", variant="primary", id="start")
 

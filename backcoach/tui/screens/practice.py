@@ -80,7 +80,8 @@ class PracticeScreen(ConsultScreen):
     def on_screen_resume(self) -> None:
         if not self.card_shown:
             self.card_shown = True
-            self.app.push_screen(CaseDialog(self.practice.case), lambda _: self.start())
+            note = self.practice.carrying_on() if self.practice.resumed else ""
+            self.app.push_screen(CaseDialog(self.practice.case, note), lambda _: self.start())
 
     def start(self) -> None:
         self.timing = True

@@ -76,6 +76,13 @@ class Conversation(VerticalScroll):
         patient = self.practice.case.patient
         yield Static(literal("Background", "bold") + "\n" + literal(patient.background), classes="background")
         yield self.latest
+        for question, response in self.practice.exchanges():  # an attempt carried on: what was said before
+            yield from self._exchange(question, response)
+
+    def _exchange(self, question: str, response: str) -> tuple[Said, Said]:
+        """One question and its response; the question becomes the latest line said."""
+        self.latest = self._said("You", question, "italic")
+        return self.latest, self._said(self.practice.case.patient.name, response)
 
     @staticmethod
     def _said(speaker: str, text: str, style: str = "") -> Said:
@@ -83,5 +90,4 @@ class Conversation(VerticalScroll):
 
     async def add(self, question: str, response: str) -> None:
         """Show one question and the response below what was said before, the question at the top of the pane."""
-        self.latest = self._said("You", question, "italic")
-        await self.mount_all([self.latest, self._said(self.practice.case.patient.name, response)])
+        await self.mount_all(self._exchange(question, response))
