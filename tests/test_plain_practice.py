@@ -29,7 +29,7 @@ def attempt(home, protocol, case, keys: str) -> tuple[int, str, str]:
 
 
 # Menus: the pointer starts on the first How bullet not asked yet, then on Answer.
-ATTEMPT = "".join(
+BEFORE_STOP = "".join(
     [
         ENTER,  # 1. ask the only bullet
         ENTER,  # answer
@@ -43,6 +43,10 @@ ATTEMPT = "".join(
         ENTER,  # done with goals
         ENTER,  # motivation: skipped
         ENTER * 3,  # 2. ask all three bullets
+    ]
+)
+AFTER_STOP = "".join(  # carried on at 2 (its first component with no answer), every bullet there asked
+    [
         ENTER,  # answer
         SPACE + DOWN + SPACE + ENTER,  # advice, exercise
         line("Something fast; he must keep working"),
@@ -60,6 +64,27 @@ ATTEMPT = "".join(
         ENTER,  # finish the attempt and see the feedback
     ]
 )
+ATTEMPT = BEFORE_STOP + AFTER_STOP
+ANSWERS = {
+    GOALS: {
+        "values": "Football with his son",
+        "goals": [
+            {
+                "text": "Play football with my son",
+                "parts": {"specific": "In the park", "measurable": "Every Saturday", "time_bound": "In 6 weeks"},
+            }
+        ],
+    },
+    SHARED: {
+        "options_discussed": ["advice", "exercise"],
+        "preferences": "Something fast; he must keep working",
+        "decision": "No scan; walk daily; practise bending",
+        "affirmed": "yes",
+    },
+    SENSE: {"concerns": "Thinks a disc slipped, like his father's", "key_messages": ["hurt_not_harm"]},
+}
+ASKED = {(GOALS, 0), (SHARED, 0), (SHARED, 1), (SHARED, 2), (SENSE, 0)}
+HIT = {"fear_addressed", "misconception_explored", "value_goal", "smart_goal", "active_options", "decision_affirmed"}
 
 
 def test_an_attempt_end_to_end(home, protocol, case):
@@ -69,26 +94,9 @@ def test_an_attempt_end_to_end(home, protocol, case):
 
     stored = AttemptStore(home).load(attempt_id)
     assert stored.meta.finished is not None and stored.session.status == "complete"
-    assert stored.meta.asked_pairs == {(GOALS, 0), (SHARED, 0), (SHARED, 1), (SHARED, 2), (SENSE, 0)}
+    assert stored.meta.asked_pairs == ASKED
     assert set(stored.meta.phase_seconds) == {"planning", "delivery", "evaluation"}  # 9 was only looked at
-    assert without_ids(stored.session.answers) == {
-        GOALS: {
-            "values": "Football with his son",
-            "goals": [
-                {
-                    "text": "Play football with my son",
-                    "parts": {"specific": "In the park", "measurable": "Every Saturday", "time_bound": "In 6 weeks"},
-                }
-            ],
-        },
-        SHARED: {
-            "options_discussed": ["advice", "exercise"],
-            "preferences": "Something fast; he must keep working",
-            "decision": "No scan; walk daily; practise bending",
-            "affirmed": "yes",
-        },
-        SENSE: {"concerns": "Thinks a disc slipped, like his father's", "key_messages": ["hurt_not_harm"]},
-    }
+    assert without_ids(stored.session.answers) == ANSWERS
 
     patient = case.patient
     assert patient.background.splitlines()[0][:60] in printed
@@ -97,14 +105,7 @@ def test_an_attempt_end_to_end(home, protocol, case):
 
     feedback = stored.feedback(case, protocol)
     assert not feedback.passed and [i.id for i in feedback.critical_missed] == ["fears_rated"]
-    assert {i.id for i in feedback.hit} == {
-        "fear_addressed",
-        "misconception_explored",
-        "value_goal",
-        "smart_goal",
-        "active_options",
-        "decision_affirmed",
-    }
+    assert {i.id for i in feedback.hit} == HIT
     assert printed.count("FAIL   critical items 2/3") == 2  # at the top of the feedback and again at the end
     missed = printed[printed.index("Critical items missed") :]
     for item in feedback.missed:
@@ -123,6 +124,7 @@ def test_an_interrupted_attempt_keeps_its_answers_and_stays_unfinished(home, pro
     assert code == 130
     assert "Stopped. Every answer given so far is saved, with the text you were typing." in printed
     assert f"Attempt {attempt_id} is not finished" in printed
+    assert f"  backcoach --home {home.root} practice run acute_fear --resume {attempt_id} --plain\n" in printed
     assert f"  backcoach --home {home.root} practice run acute_fear --plain\n" in printed
 
     stored = AttemptStore(home).load(attempt_id)
@@ -132,6 +134,35 @@ def test_an_interrupted_attempt_keeps_its_answers_and_stays_unfinished(home, pro
         GOALS: {"values": "Football with his son", "goals": [{"text": "Play footb", "parts": {}}]}
     }
     assert not stored.feedback(case, protocol).finished
+
+
+def test_an_attempt_stopped_with_ctrl_c_and_carried_on_ends_as_one_done_in_one_go(home, protocol, case):
+    code, printed, attempt_id = attempt(home, protocol, case, BEFORE_STOP + CTRL_C)
+    assert code == 130
+    resume = f"  backcoach --home {home.root} practice run acute_fear --resume {attempt_id} --plain\n"
+    assert resume in printed
+    stopped = AttemptStore(home).load(attempt_id)
+    assert stopped.meta.asked_pairs == {(GOALS, 0), (SHARED, 0), (SHARED, 1), (SHARED, 2)}
+    banked = stopped.meta.phase_seconds["planning"]
+
+    with PracticeSession(home, protocol, case, attempt_id) as again:
+        code, printed = drive_plain(lambda console: practise(again, console), AFTER_STOP)
+    assert code == 0, printed
+    # the case again, what the attempt holds, where it goes on, and what the patient said at 2 before
+    assert case.patient.background.splitlines()[0][:60] in printed
+    assert f"Carrying on with attempt {attempt_id}: 1 of 10 components have answers, 4 How? bullet(s)" in printed
+    assert "Continuing at 2. " in printed
+    earlier = printed[printed.index("Asked before:") :]
+    assert all(f"{case.patient.name}: {case.response(SHARED, i)}" in earlier for i in range(3))
+
+    stored = AttemptStore(home).load(attempt_id)
+    assert stored.meta.finished is not None and stored.session.status == "complete"
+    assert without_ids(stored.session.answers) == ANSWERS
+    assert stored.meta.asked_pairs == ASKED and len(stored.meta.asked) == len(ASKED)  # nothing asked twice
+    assert stored.meta.phase_seconds["planning"] >= banked
+    feedback = stored.feedback(case, protocol)
+    assert {i.id for i in feedback.hit} == HIT and [i.id for i in feedback.critical_missed] == ["fears_rated"]
+    assert printed.count("FAIL   critical items 2/3") == 2
 
 
 def test_without_a_terminal_no_attempt_is_made(home):

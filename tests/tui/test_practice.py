@@ -180,6 +180,55 @@ async def test_escape_stops_once_confirmed_and_the_attempt_stays_unfinished(home
     assert stored.session.answer(GOALS, "values") == "Football"
 
 
+async def test_a_stopped_attempt_carried_on_shows_what_it_holds_and_finishes(home, protocol, case, ticks):
+    with PracticeSession.start(home, protocol, case, clock=ticks) as first:
+        app = PracticeApp(first, clock=fixed_clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("enter")  # Start
+            await pilot.pause()
+            await pilot.press("enter")  # ask the first bullet of 1
+            await pilot.pause()
+            ticks.now = 40.0
+            await pilot.press("tab", *"Football with his son", "escape")
+            await pilot.pause()
+            await pilot.press("enter")  # Stop
+            await pilot.pause()
+    ticks.now = 1000.0  # closed for a while: not timed
+
+    with PracticeSession(home, protocol, case, first.attempt_id, clock=ticks) as again:
+        app = PracticeApp(again, clock=fixed_clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, CaseDialog)  # the case again, with what the attempt holds
+            card = " ".join(str(s.content) for s in app.screen.query(Static))
+            assert case.patient.opening in card and f"Carrying on with attempt {first.attempt_id}" in card
+            ticks.now = 1060.0  # reading the card again is not timed either
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, PracticeScreen) and screen.current.id == SHARED  # the first with no answer
+            assert case.response(GOALS, 0) in said(app)  # what the patient said before
+            await pilot.press("ctrl+b")  # back to 1: the answer given and the bullet asked are there
+            await pilot.pause()
+            form = screen.query_one(f"#form-{GOALS.replace('.', '-')}")
+            assert form.query(TextArea).first().text == "Football with his son"
+            assert str(form.query_one(AskList).get_option_at_index(0).prompt).startswith("✓")
+            ticks.now = 1090.0
+            await pilot.press("ctrl+f")
+            await pilot.pause()
+            await pilot.press("enter")  # confirm
+            await pilot.pause()
+            assert isinstance(app.screen, FeedbackScreen)
+            await pilot.press("escape")
+
+    stored = AttemptStore(home).load(first.attempt_id)
+    assert stored.meta.finished is not None and stored.session.status == "complete"
+    assert stored.meta.phase_seconds == {"planning": 70.0}  # 40 s, then 30 s after the card; not the time closed
+    assert [(a["component"], a["how"]) for a in stored.meta.asked] == [(GOALS, 0)]  # asked once
+    assert stored.session.answer(GOALS, "values") == "Football with his son"
+    assert stored.feedback(case, protocol).finished
+
+
 def test_without_a_terminal_no_attempt_is_made(home):
     done = run_backcoach("practice", "run", "acute_fear", home=home.root, stdin=subprocess.DEVNULL)
     assert done.returncode == 1 and done.stdout == ""
