@@ -14,7 +14,7 @@ from rich.console import Console
 
 from backcoach.plain import prompts
 from backcoach.plain.flow import PlainConsultation
-from backcoach.plain.show import Lines, say, shorten
+from backcoach.plain.show import Lines, say, say_command, shorten
 from backcoach.practice.feedback import duration, feedback_view, result_line
 from backcoach.practice.session import PracticeSession
 from backcoach.protocol import Component
@@ -47,7 +47,7 @@ class PlainPractice(PlainConsultation):
         )
         if self.session.resumed:
             self.console.print()
-            say(self.console, f"{self.session.carrying_on()} Continuing at {self._name(self.components[at])}.")
+            say(self.console, f"{self.session.carrying_on()} Continuing at {self._name(self.components[at])}")
 
     def _heading(self, comp: Component) -> str:
         seconds = self.session.phase_seconds()
@@ -109,10 +109,10 @@ class PlainPractice(PlainConsultation):
         return None
 
     def _resume_hint(self) -> None:
-        case = shlex.quote(self.case.file or self.case.id)
-        say(
-            self.console,
-            *self.session.stopped_lines(self.command, plain=True),
-            "To start this case afresh instead:",
-            f"  {self.command} practice run {case} --plain",
+        *stopped, resume = self.session.stopped_lines(self.command, plain=True)
+        say(self.console, *stopped)
+        say_command(self.console, resume)
+        say(self.console, "To start this case afresh instead:")
+        say_command(
+            self.console, f"  {self.command} practice run {shlex.quote(self.case.file or self.case.id)} --plain"
         )

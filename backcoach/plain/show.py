@@ -56,6 +56,11 @@ def say(console: Console, *lines: str, style: str = "") -> None:
     console.print(Lines(lines, style))
 
 
+def say_command(console: Console, line: str) -> None:
+    """A command to copy, on one line however long: the terminal wraps it, where a hard break would split it."""
+    console.print(Text(strip_unsafe(line)), soft_wrap=True)
+
+
 def shorten(text: str, width: int = 50) -> str:
     """One line of at most `width` characters, for a menu entry (the full text is printed above the menu)."""
     line = " ".join(text.split())

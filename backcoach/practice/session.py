@@ -83,10 +83,11 @@ class PracticeSession:
         )
 
     def stopped_lines(self, command: str, *, plain: bool = False) -> list[str]:
-        """What a UI prints when it stops before the attempt is finished: how to carry on with it, word for word."""
+        """What a UI prints when it stops before the attempt is finished; the last line is the command to carry on."""
         ui = " --plain" if plain else ""
         return [
-            f"Attempt {self.attempt_id} is not finished, so it has no feedback yet. To carry on with it:",
+            f"Attempt {self.attempt_id} is not finished, so it has no feedback yet.",
+            "To carry on with it:",
             f"  {command} {self.meta.resume_args()}{ui}",
         ]
 

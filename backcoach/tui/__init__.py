@@ -70,5 +70,5 @@ def run_practice(session: PracticeSession) -> int | None:
         )
     else:
         for line in session.stopped_lines(command_for(session.home)):
-            console.print(line, markup=False)
+            console.print(line, markup=False, soft_wrap=True)  # a long command stays one line, to copy whole
     return None

@@ -31,14 +31,14 @@ class CaseDialog(ModalScreen[None]):
         with Vertical(classes="dialog"):
             yield Static(literal(f"Practice: {case.title}"), classes="title")
             with VerticalScroll(classes="case"):
+                if self.note:  # first: the case below is read again, this says what is new
+                    yield Static(literal(self.note, "bold"), classes="note")
                 yield Static(literal(f"{patient.name}, {patient.age} · {kind}", "bold"))
                 yield Static(literal(patient.background), classes="background")
                 yield Static(literal(f"{patient.name}: ", "bold") + literal(patient.opening), classes="opening")
                 yield Static(literal(HOW_TO), classes="how-to")
-                if self.note:
-                    yield Static(literal(self.note, "bold"), classes="how-to")
             with Horizontal(classes="buttons"):
-                yield Button("Start", variant="primary", id="start")
+                yield Button("Carry on" if self.note else "Start", variant="primary", id="start")
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
