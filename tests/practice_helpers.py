@@ -1,4 +1,4 @@
-"""Build attempts that satisfy a case's rubric, for scoring and end-to-end tests."""
+"""Build attempts that satisfy a case's rubric, for scoring and end-to-end tests; a clock for exact phase times."""
 
 from __future__ import annotations
 
@@ -7,6 +7,17 @@ from typing import Any
 from backcoach.model import GoalState
 from backcoach.practice.cases import Case, RubricItem
 from backcoach.protocol import Protocol
+
+
+class Clock:
+    """A monotonic clock that moves only when told to (`clock.now += 30`), so phase times are exact."""
+
+    def __init__(self, start: float = 0.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
 
 GOOD_GOAL = {
     "text": "Walk to the market and back on Thursdays",

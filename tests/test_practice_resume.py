@@ -8,14 +8,7 @@ from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import find_case
 from backcoach.practice.session import PracticeSession
 from tests.helpers import run_main
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.practice_helpers import Clock
 
 
 @pytest.fixture

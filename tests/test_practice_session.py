@@ -15,17 +15,9 @@ from backcoach.practice.cases import find_case
 from backcoach.practice.report import render
 from backcoach.practice.session import PracticeSession
 from tests.helpers import run_main as run_cli
-from tests.practice_helpers import perfect_answers
+from tests.practice_helpers import Clock, perfect_answers
 
 HOSTILE = "[bold]x[/] [@click=app.quit] [link=javascript:x] <script>alert(1)</script>"
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def play_perfectly(session: PracticeSession, clock: Clock) -> None:
@@ -43,7 +35,7 @@ def play_perfectly(session: PracticeSession, clock: Clock) -> None:
 
 
 def test_follow_up_attempt_end_to_end(home, protocol):
-    clock = Clock()
+    clock = Clock(1000.0)
     case = find_case("follow_up_flare", protocol)
     session = PracticeSession.start(home, protocol, case, student="Sam", clock=clock)
     try:
@@ -87,7 +79,7 @@ def test_follow_up_attempt_end_to_end(home, protocol):
 
 
 def test_unfinished_attempt_keeps_its_timers_and_asked_bullets(home, protocol):
-    clock = Clock()
+    clock = Clock(1000.0)
     case = find_case("acute_fear", protocol)
     with PracticeSession.start(home, protocol, case, clock=clock) as session:
         session.focus("planning.goals")

@@ -16,21 +16,12 @@ from backcoach.tui.screens.feedback import FeedbackScreen
 from backcoach.tui.screens.practice import PracticeScreen
 from backcoach.tui.widgets.asking import AskList, Conversation
 from tests.helpers import run_backcoach, run_cli
+from tests.practice_helpers import Clock
 from tests.tui.clinic import fixed_clock
 from tests.tui.test_snapshots import settle
 from tests.tui.test_walkthrough import plain
 
 GOALS, SHARED, SENSE = "planning.goals", "planning.shared_decision", "delivery.sense_making"
-
-
-class Ticks:
-    """A monotonic clock that moves only when told to, so phase times are exact."""
-
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -40,7 +31,7 @@ def case(protocol):
 
 @pytest.fixture
 def ticks():
-    return Ticks()
+    return Clock()
 
 
 @pytest.fixture
@@ -51,6 +42,14 @@ def practice(home, protocol, case, ticks):
 
 def said(app) -> str:
     return "\n".join(s.content.plain for s in app.screen.query_one(Conversation).query(Static))
+
+
+async def finish(pilot) -> None:
+    """Finish the attempt (ctrl+f) and confirm."""
+    await pilot.press("ctrl+f")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def test_an_attempt_end_to_end(home, protocol, case, practice, ticks):
@@ -89,10 +88,7 @@ async def test_an_attempt_end_to_end(home, protocol, case, practice, ticks):
         await pilot.pause()
         assert case.response(SENSE, 0) in said(app)
         ticks.now = 200.0
-        await pilot.press("ctrl+f")
-        await pilot.pause()
-        await pilot.press("enter")  # confirm
-        await pilot.pause()
+        await finish(pilot)
         assert isinstance(app.screen, FeedbackScreen)
         shown = " ".join(plain(app.screen.query_one("#feedback Static").content).split())
         await pilot.press("escape")
@@ -214,10 +210,7 @@ async def test_a_stopped_attempt_carried_on_shows_what_it_holds_and_finishes(hom
             assert form.query(TextArea).first().text == "Football with his son"
             assert str(form.query_one(AskList).get_option_at_index(0).prompt).startswith("✓")
             ticks.now = 1090.0
-            await pilot.press("ctrl+f")
-            await pilot.pause()
-            await pilot.press("enter")  # confirm
-            await pilot.pause()
+            await finish(pilot)
             assert isinstance(app.screen, FeedbackScreen)
             await pilot.press("escape")
 
