@@ -95,7 +95,9 @@ def run(
     else:  # reopened first: a missing, finished, locked or other case's attempt is the one line to show
         session = PracticeSession(st.open_home(), protocol, case, resume)
     with session:
-        code = (run_practice if resume is None else _runner(plain))(session)
+        if resume is not None:
+            run_practice = _runner(plain)  # after the reopening, inside `with`: the attempt is closed again if not
+        code = run_practice(session)
     raise typer.Exit(code or 0)
 
 

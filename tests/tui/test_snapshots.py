@@ -32,6 +32,7 @@ async def settle(pilot) -> None:
 
 def at(component_id: str):
     async def run_before(pilot) -> None:
+        await settle(pilot)  # the screenshot's pilot starts before the consultation has opened its first component
         await pilot.app.screen.goto(component_id)
         await settle(pilot)
 
