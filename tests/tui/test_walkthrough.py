@@ -110,6 +110,7 @@ async def test_follow_up_evaluates_the_first_sessions_goals(clinic, protocol):
     add_session(clinic, protocol, "ann", FEB, {}, complete=False)
     app = make_app(clinic, protocol, "ann")
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # the consultation has opened its first component
         screen = app.screen
         assert screen.session.kind == "follow-up"
         await screen.goto("evaluation.goal_review")
@@ -168,6 +169,7 @@ async def test_changes_are_on_disk_within_a_second_without_navigating(clinic, pr
 async def test_follow_up_prefills_fear_ratings_for_re_rating(clinic, protocol):
     app = make_app(clinic, protocol, "ann")
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # the consultation has opened its first component
         screen = app.screen
         await screen.goto("delivery.successful_experiences")
         field = form(app).query_one(RatingListField)
@@ -186,6 +188,7 @@ async def test_follow_up_prefills_fear_ratings_for_re_rating(clinic, protocol):
 async def test_phase_tabs_change_phase_by_keys_and_by_mouse(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # the consultation has opened its first component
         screen = app.screen
         tabs = screen.query_one(PhaseTabs)
         tabs.focus()
@@ -219,6 +222,7 @@ async def test_phase_tabs_too_long_for_the_width_are_shortened_not_wrapped(clini
 async def test_the_key_bar_follows_focus_and_its_keys_can_be_clicked(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the consultation has opened its first component
         screen = app.screen
         bar = screen.query_one(KeyFooter)
         assert [key.shown for key in bar.keys] == ["esc", "^b", "^n", "^t", "^g", "^f", "^q"]
@@ -266,6 +270,7 @@ async def test_keys_typed_ahead_across_tab_land_in_their_own_fields(clinic, prot
 async def test_a_feared_activity_typed_without_its_rating_is_kept(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # the consultation has opened its first component
         await app.screen.goto("delivery.successful_experiences")
         form(app).query_one(RatingListField).query_one(Input).focus()
         await pilot.press(*"Carrying water")
@@ -279,6 +284,7 @@ async def test_patient_open_elsewhere_opens_read_only_and_writes_nothing(clinic,
     with clinic.open("ann"):
         app = make_app(clinic, protocol, "ann")
         async with app.run_test() as pilot:
+            await pilot.pause()  # the consultation has opened its first component
             screen = app.screen
             assert isinstance(screen, ConsultScreen) and screen.read_only
             assert "open in another backcoach window" in str(screen.query_one("#read-only").render())
@@ -311,6 +317,7 @@ async def test_hostile_text_is_shown_literally_and_does_nothing(clinic, protocol
 async def test_looking_at_prefilled_ratings_records_nothing(clinic, protocol):
     app = make_app(clinic, protocol, "ann")
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # the consultation has opened its first component
         await app.screen.goto("delivery.successful_experiences")
         await pilot.pause(1.2)
         assert str(app.screen.query_one("#saved").render()) != "Saved 12:34:56"
