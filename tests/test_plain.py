@@ -409,3 +409,14 @@ def test_resuming_a_hand_edited_session_shows_what_fits_and_goes_on(home, protoc
     code, printed = drive(home, protocol, patient, pick(3) + ENTER + CTRL_D)  # back to 1, answer, stop
     assert code == 130
     assert "My garden" in printed and "Walk more" not in printed
+
+
+def test_a_hint_command_stays_on_one_line_however_long_the_home(tmp_path, protocol):
+    from backcoach.store import Home
+
+    home = Home(tmp_path / ("clinic-" * 12) / ("records-" * 12) / ("backcoach-" * 10))
+    home.add_patient("Ann Lee", patient_id="ann")
+    code, printed = drive(home, protocol, "ann", ENTER + line("Walking") + CTRL_C)
+    assert code == 130
+    command = f"  backcoach --home {home.root} consult ann --plain"
+    assert len(command) > 200 and f"\n{command}\n" in printed  # the terminal wraps it softly: copied whole

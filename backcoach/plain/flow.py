@@ -9,7 +9,7 @@ from backcoach.consultation import Consultation
 from backcoach.plain import prompts
 from backcoach.plain.fields import FieldPrompts
 from backcoach.plain.prompts import Interrupted
-from backcoach.plain.show import answer_block, bullets, say
+from backcoach.plain.show import answer_block, bullets, say, say_command
 from backcoach.protocol import Component
 from backcoach.summary import clinician_renderable
 
@@ -142,15 +142,13 @@ class PlainConsultation:
         self.console.print(clinician_renderable(self.c.record, self.c.session, self.protocol))
         self.console.print()
         pid, sid = self.c.patient.id, self.c.session.id
-        say(
-            self.console,
-            "Patient handout:",
-            f"  {self.command} export {pid} --session {sid} --handout --format html --out .",
-        )
+        say(self.console, "Patient handout:")
+        say_command(self.console, f"  {self.command} export {pid} --session {sid} --handout --format html --out .")
         if not complete:
             self._resume_hint()
         return None
 
     def _resume_hint(self) -> None:
         where = self._name(self.c.first_unanswered())
-        say(self.console, f"To continue (starts at {where}):", f"  {self.command} consult {self.c.patient.id} --plain")
+        say(self.console, f"To continue (starts at {where}):")
+        say_command(self.console, f"  {self.command} consult {self.c.patient.id} --plain")

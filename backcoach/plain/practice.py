@@ -105,7 +105,8 @@ class PlainPractice(PlainConsultation):
         self.console.print(feedback_view(feedback))
         self.console.print()
         self.console.print(result_line(feedback))  # again at the end: long feedback scrolls the first one away
-        say(self.console, "All attempts, for you or your teacher:", f"  {self.command} practice report")
+        say(self.console, "All attempts, for you or your teacher:")
+        say_command(self.console, f"  {self.command} practice report")
         return None
 
     def _resume_hint(self) -> None:
