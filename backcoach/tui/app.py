@@ -47,8 +47,24 @@ class BackcoachApp(App):
         # Tab moves focus before the keys after it are handed on: typed or pasted fast ("name<Tab>id"), each part
         # lands in its own field (Textual's own Tab binding runs only after the field has taken the keys queued
         # behind it)
-        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next_field"),
-        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous_field"),
+        Binding(
+            "tab",
+            "focus_next",
+            "Next field",
+            tooltip="Move to the next field",
+            show=False,
+            priority=True,
+            id="app.next_field",
+        ),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            tooltip="Move to the previous field",
+            show=False,
+            priority=True,
+            id="app.previous_field",
+        ),
     ]
 
     def __init__(

@@ -35,8 +35,8 @@ class HomeScreen(AppScreen):
             priority=True,
             id="home.archive",
         ),
-        Binding("down", "move(1)", "Down", show=False, id="home.down"),
-        Binding("up", "move(-1)", "Up", show=False, id="home.up"),
+        Binding("down", "move(1)", "Down", show=False, tooltip="The next patient", id="home.down"),
+        Binding("up", "move(-1)", "Up", show=False, tooltip="The patient before", id="home.up"),
     ]
 
     def __init__(self) -> None:

@@ -28,8 +28,8 @@ def shortened(label: str, width: int) -> str:
 class PhaseTabs(Widget, can_focus=True):
     COMPONENT_CLASSES = {"phase-tabs--tab", "phase-tabs--active", "phase-tabs--bar", "phase-tabs--bar-active"}
     BINDINGS = [
-        Binding("left", "move(-1)", "Previous phase", show=False),
-        Binding("right", "move(1)", "Next phase", show=False),
+        Binding("left", "move(-1)", "Previous phase", show=False, tooltip="Show the phase before", id="phases.prev"),
+        Binding("right", "move(1)", "Next phase", show=False, tooltip="Show the phase after", id="phases.next"),
     ]
 
     active: reactive[str] = reactive("")

@@ -17,11 +17,11 @@ TEN_WINDOW = 1.0  # seconds between "1" and "0" for 10
 
 class ScaleInput(Widget, can_focus=True):
     BINDINGS = [
-        Binding("left", "step(-1)", "Lower", show=False),
-        Binding("right", "step(1)", "Higher", show=False),
-        Binding("home", "pick_min", "Lowest", show=False),
-        Binding("end", "pick_max", "Highest", show=False),
-        Binding("backspace,delete", "clear", "Clear", show=False),
+        Binding("left", "step(-1)", "Lower", show=False, tooltip="One lower", id="scale.lower"),
+        Binding("right", "step(1)", "Higher", show=False, tooltip="One higher", id="scale.higher"),
+        Binding("home", "pick_min", "Lowest", show=False, tooltip="The lowest value", id="scale.lowest"),
+        Binding("end", "pick_max", "Highest", show=False, tooltip="The highest value", id="scale.highest"),
+        Binding("backspace,delete", "clear", "Clear", show=False, tooltip="No value", id="scale.clear"),
     ]
 
     value: reactive[int | None] = reactive(None)
