@@ -250,8 +250,16 @@ def test_check_and_repair_cover_practice_attempts(three_patients, protocol):
 
     meta = store.meta_path(attempt)
     meta.write_bytes(meta.read_bytes()[:20])
+    done = run_backcoach("db", "check", home=home.root)
+    assert done.returncode == 3 and f"problem: practice/meta/{attempt}.json: " in done.stderr
     done = run_backcoach("db", "check", "--repair", home=home.root)
-    assert done.returncode == 3 and f"problem: practice/meta/{attempt}.json: " in done.stderr  # no .bak: reported
+    assert done.returncode == 0 and f"repaired: practice/meta/{attempt}.json: restored from" in done.stdout
+    assert store.load(attempt).meta.case_id == case.id and not store.load(attempt).meta.finished
+
+    meta.write_bytes(b"{")
+    meta.with_name(meta.name + ".bak").write_bytes(b"")
+    done = run_backcoach("db", "check", "--repair", home=home.root)
+    assert done.returncode == 3 and "and its .bak is missing or damaged too" in done.stderr
 
 
 def test_missing_or_damaged_index_is_rebuilt(three_patients):

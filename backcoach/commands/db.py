@@ -20,12 +20,14 @@ def check(
     ] = False,
 ) -> None:
     """Verify every patient file, practice attempt and index (exit 0 clean, 3 with problems)."""
-    from backcoach.practice.attempts import attempt_problems
+    from backcoach.practice.attempts import check_attempts
     from backcoach.store.maintenance import check_home
 
     home = state(ctx).open_home()
-    report = check_home(home, repair=repair)
-    report.problems += attempt_problems(home)
+    report = check_home(home, repair=repair)  # the patient files first: an attempt's metadata is checked against its
+    repaired, problems = check_attempts(home, repair=repair)
+    report.repaired += repaired
+    report.problems += problems
     for line in report.notes:
         typer.echo(f"note: {line}")
     for line in report.repaired:

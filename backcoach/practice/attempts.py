@@ -17,6 +17,7 @@ import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,9 @@ from backcoach.model import PatientRecord, Session, fitting_record, new_id, now
 from backcoach.practice.cases import Case
 from backcoach.practice.scoring import Attempt, Feedback, score
 from backcoach.protocol import Protocol
-from backcoach.store import DamagedFile, Home
+from backcoach.store import DamagedFile, Home, PatientLocked
 from backcoach.store.atomic import atomic_write, dump_json, read_json
+from backcoach.store.maintenance import repair_under_lock
 from backcoach.textclean import clean_text, strip_unsafe
 
 META_FORMAT = "backcoach.practice/1"
@@ -159,7 +161,7 @@ class AttemptStore:
 
     def write_meta(self, meta: AttemptMeta) -> None:
         ensure_private_dir(self.meta_dir)
-        atomic_write(self.meta_path(meta.id), dump_json(meta.to_dict()))
+        atomic_write(self.meta_path(meta.id), dump_json(meta.to_dict()), backup=True)
 
     def read_meta(self, attempt_id: str) -> AttemptMeta:
         path = self.meta_path(attempt_id)
@@ -169,6 +171,11 @@ class AttemptStore:
             if not self.home.patient_path(attempt_id).exists():
                 raise AttemptNotFound(attempt_id) from None
             raise DamagedFile(path, "missing") from None
+        return self.meta_from(data, path, attempt_id)
+
+    @staticmethod
+    def meta_from(data: Any, path: Path, attempt_id: str) -> AttemptMeta:
+        """Attempt `attempt_id`'s metadata from what `path` holds (the file or its .bak), or DamagedFile."""
         try:
             meta = AttemptMeta.from_dict(data)
         except (AttributeError, KeyError, TypeError, ValueError):
@@ -185,14 +192,17 @@ class AttemptStore:
         return self._attempt(attempt_id, self.home.load(attempt_id))
 
     def _attempt(self, attempt_id: str, record: PatientRecord) -> StoredAttempt:
-        meta = self.read_meta(attempt_id)
+        return StoredAttempt(self.fitting(self.read_meta(attempt_id), record), record)
+
+    def fitting(self, meta: AttemptMeta, record: PatientRecord) -> AttemptMeta:
+        """`meta`, once the session it names is in the attempt's record; else DamagedFile."""
         try:
             record.session(meta.session_id)
         except BackcoachError:
             raise DamagedFile(
-                self.meta_path(attempt_id), f"names session {meta.session_id!r}, not in the attempt"
+                self.meta_path(meta.id), f"names session {meta.session_id!r}, not in the attempt"
             ) from None
-        return StoredAttempt(meta, record)
+        return meta
 
     def attempts(self) -> Iterator[tuple[str, StoredAttempt | DamagedFile]]:
         """Every attempt, or the error for one that cannot be read: one damaged attempt never stops a batch."""
@@ -203,12 +213,34 @@ class AttemptStore:
                 yield attempt_id, exc
 
 
-def attempt_problems(home: Home) -> list[str]:
-    """What is wrong with the practice attempts' metadata (missing, unreadable, or naming a session the attempt
-    does not have), one line each; their patient files are the store's to check (`db check`)."""
+def _fitting_data(store: AttemptStore, attempt_id: str, record: PatientRecord, data: Any) -> AttemptMeta:
+    """Metadata read back from `data` (a .bak's content) that fits the attempt's record; else DamagedFile."""
+    return store.fitting(store.meta_from(data, store.meta_path(attempt_id), attempt_id), record)
+
+
+def check_attempts(home: Home, *, repair: bool = False) -> tuple[list[str], list[str]]:
+    """The practice attempts' metadata for `db check`: (what was repaired, what is wrong), a line each. With `repair`
+    a damaged or missing file is restored from its .bak when that still fits the attempt. The attempts' patient
+    files are the store's to check and mend (first)."""
     store = AttemptStore(home)
-    problems = []
+    repaired: list[str] = []
+    problems: list[str] = []
     for attempt_id, result in store.attempts():
-        if isinstance(result, DamagedFile) and Path(result.path) == store.meta_path(attempt_id):
-            problems.append(f"practice/meta/{attempt_id}.json: {result.reason}")
-    return problems
+        path = store.meta_path(attempt_id)
+        if not (isinstance(result, DamagedFile) and Path(result.path) == path):
+            continue
+        name = f"practice/meta/{path.name}"
+        if not repair:
+            problems.append(f"{name}: {result.reason}")
+            continue
+        fits = partial(_fitting_data, store, attempt_id, store.home.load(attempt_id))
+        try:
+            done = repair_under_lock(store.home, attempt_id, path, fits)
+        except PatientLocked as locked:  # open in a window: the others are still mended
+            problems.append(f"{name}: {result.reason}; not repaired: {locked}")
+            continue
+        if done:
+            repaired.append(f"practice/meta/{done}")
+        else:
+            problems.append(f"{name}: {result.reason} and its .bak is missing or damaged too")
+    return repaired, problems

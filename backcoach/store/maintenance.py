@@ -2,15 +2,18 @@
 
 A home holds two stores of patient files: the clinic's (patients/) and the practice attempts' simulated patients
 (practice/patients/). Both are checked and mended alike; the attempts' own metadata is practice mode's to check
-(`practice.attempts.attempt_problems`).
+(`practice.attempts.check_attempts`).
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from backcoach.store.atomic import atomic_file, atomic_write, read_json
 from backcoach.store.errors import DamagedFile, PatientLocked
@@ -31,25 +34,28 @@ class CheckReport:
         return not self.problems
 
 
-def _restore_from_backup(path: Path) -> str | None:
-    """Put a damaged file aside and restore its .bak; returns what was done, or None when the .bak is no good."""
+def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | None:
+    """Put a damaged (or missing) file aside and restore its .bak once `check(what the .bak holds)` accepts it (it
+    raises DamagedFile if not); returns what was done, or None when the .bak is missing or no good."""
     bak = path.with_name(path.name + ".bak")
     try:
-        record_from_tinydb(path, read_json(bak))
+        check(read_json(bak))
     except (FileNotFoundError, DamagedFile):
         return None
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.broken-{stamp}")
-    atomic_write(aside, path.read_bytes())  # a copy: a crash before the restore still leaves the patient's file
+    if not path.exists():
+        atomic_write(path, bak.read_bytes())
+        return f"{path.name}: restored from {bak.name} (it was missing)"
+    aside = path.with_name(f"{path.name}.broken-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
+    atomic_write(aside, path.read_bytes())  # a copy: a crash before the restore still leaves the damaged file
     atomic_write(path, bak.read_bytes())
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
 
-def _repair(home: Home, pid: str, path: Path) -> str | None:
-    """Restore under the patient's lock, so no window can be writing the file meanwhile."""
+def repair_under_lock(home: Home, pid: str, path: Path, check: Callable[[Any], object]) -> str | None:
+    """`restore_from_backup` under patient `pid`'s lock, so no window can be writing `path` meanwhile."""
     lock = PatientLock(home.patients_dir / f"{pid}.lock", pid).acquire()
     try:
-        return _restore_from_backup(path)
+        return restore_from_backup(path, check)
     finally:
         lock.release()
 
@@ -65,7 +71,7 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
             home.load(pid)
         except DamagedFile as exc:
             try:
-                done = _repair(home, pid, path) if repair else None
+                done = repair_under_lock(home, pid, path, partial(record_from_tinydb, path)) if repair else None
             except PatientLocked as locked:  # the others are still checked and mended
                 report.problems.append(f"{name}: {exc.reason}; not repaired: {locked}")
                 continue
