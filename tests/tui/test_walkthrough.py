@@ -196,7 +196,7 @@ async def test_phase_tabs_change_phase_by_keys_and_by_mouse(clinic, protocol):
         await pilot.pause()
         assert (tabs.active, screen.current.id) == ("delivery", "delivery.sense_making")
         assert app.focused is tabs  # looking around moves no focus into the form
-        (_, start, _) = next(span for span in tabs.spans() if span[0] == "evaluation")
+        (_, _, start, _) = next(span for span in tabs.spans() if span[0] == "evaluation")
         await pilot.click(PhaseTabs, offset=(start + 2, 0))
         await pilot.pause()
         assert (tabs.active, screen.current.id) == ("evaluation", "evaluation.goal_review")
@@ -211,8 +211,8 @@ async def test_phase_tabs_too_long_for_the_width_are_shortened_not_wrapped(clini
     async with app.run_test(size=(80, 24)) as pilot:
         tabs = app.screen.query_one(PhaseTabs)
         assert set(tabs.render_line(1).text) == {BAR}  # the second line is the underline, not labels
-        assert [phase_id for phase_id, _, end in tabs.spans() if end <= 80] == ["planning", "delivery", "evaluation"]
-        (_, start, _) = tabs.spans()[-1]
+        assert [phase_id for phase_id, _, _, end in tabs.spans() if end <= 80] == ["planning", "delivery", "evaluation"]
+        (_, _, start, _) = tabs.spans()[-1]
         await pilot.click(PhaseTabs, offset=(start + 1, 0))
         await pilot.pause()
         assert app.screen.current.id == "evaluation.goal_review"

@@ -62,12 +62,13 @@ class PhaseTabs(Widget, can_focus=True):
             room, left = room - widths[phase_id], left - 1
         return {phase_id: shortened(label, widths[phase_id]) for phase_id, label in self.labels.items()}
 
-    def spans(self) -> list[tuple[str, int, int]]:
-        """Each tab's phase id and its cells [start, end): the label with a space either side, one cell apart."""
+    def spans(self) -> list[tuple[str, str, int, int]]:
+        """Each tab's phase id, label as drawn and cells [start, end): the label with a space either side, one cell
+        apart."""
         spans, x = [], 0
         for phase_id, label in self.shown().items():
             width = cell_len(label) + 2
-            spans.append((phase_id, x, x + width))
+            spans.append((phase_id, label, x, x + width))
             x += width + 1
         return spans
 
@@ -76,10 +77,9 @@ class PhaseTabs(Widget, can_focus=True):
             self.get_component_rich_style(f"phase-tabs--{part}") for part in ("tab", "active", "bar", "bar-active")
         )
         top, under = Text(no_wrap=True, end=""), Text(no_wrap=True, end="")
-        labels = self.shown()
-        for phase_id, start, end in self.spans():
+        for phase_id, label, start, end in self.spans():
             on = phase_id == self.active
-            top.append(f" {labels[phase_id]} ", active if on else tab)
+            top.append(f" {label} ", active if on else tab)
             top.append(" ")
             under.append(BAR * (end - start), bar_active if on else bar)
             under.append(BAR, bar)
@@ -99,6 +99,6 @@ class PhaseTabs(Widget, can_focus=True):
         self.pick(ids[max(0, min(len(ids) - 1, ids.index(self.active) + delta))])
 
     def on_click(self, event: events.Click) -> None:
-        for phase_id, start, end in self.spans():
+        for phase_id, _, start, end in self.spans():
             if start <= event.x < end:
                 self.pick(phase_id)
