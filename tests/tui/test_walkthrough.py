@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 from textual._xterm_parser import XTermParser
-from textual.widgets import Input, RadioSet, SelectionList, TextArea
+from textual.widgets import Input, SelectionList, TextArea
 
 from backcoach.model import goal_states
 from backcoach.protocol import Protocol, parse_protocol, seed_file
@@ -14,6 +14,7 @@ from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.home import HomeScreen
 from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
+from backcoach.tui.widgets.checklist import ChoiceList
 from backcoach.tui.widgets.footer import KeyFooter
 from backcoach.tui.widgets.phases import BAR, PhaseTabs
 from backcoach.tui.widgets.ratings import RatingListField
@@ -60,7 +61,7 @@ async def test_new_patient_through_all_three_phases_then_reopen_from_disk(home, 
         assert isinstance(app.focused, SelectionList)
         await pilot.press("space")
         await pilot.press("ctrl+n")  # 3: stage of change
-        assert isinstance(app.focused, RadioSet)
+        assert isinstance(app.focused, ChoiceList)
         await pilot.press("enter")
         await pilot.press("ctrl+n", *"Thinks discs slip", "ctrl+n", *"Squats", "ctrl+n")  # 4, 5, then 6
         assert screen.current.id == "delivery.successful_experiences"

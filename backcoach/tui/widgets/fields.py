@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, RadioButton, RadioSet, SelectionList, Static, TextArea
+from textual.widgets import Input, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from backcoach.consultation import Consultation
 from backcoach.protocol import Component, Field, Option
 from backcoach.tui.display import literal
+from backcoach.tui.widgets.checklist import CheckList, ChoiceList
 from backcoach.tui.widgets.scale import ScaleInput
 
 UNARMED = object()  # before the field has shown its first value
@@ -101,23 +102,18 @@ class TextField(AnswerField):
         self.changed()
 
 
-def radio_set(options: tuple[Option, ...], chosen: str | None) -> RadioSet:
-    return RadioSet(*(RadioButton(literal(o.label), o.id == chosen, name=o.id) for o in options))
-
-
 class ChoiceField(AnswerField):
     def options(self) -> tuple[Option, ...]:
         return self.protocol.options(self.spec)
 
     def compose_input(self) -> ComposeResult:
-        yield radio_set(self.options(), self.initial)
+        yield ChoiceList(*(Selection(literal(o.label), o.id, o.id == self.initial) for o in self.options()))
 
     @property
     def value(self) -> str | None:
-        pressed = self.query_one(RadioSet).pressed_button
-        return pressed.name if pressed else None
+        return self.query_one(ChoiceList).chosen
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
         self.changed()
 
@@ -139,21 +135,19 @@ class StageField(ChoiceField):
         note.display = stage_id is not None
         return note
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        super().on_radio_set_changed(event)
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        super().on_selection_list_selected_changed(event)
         self.show_address(self.query_one(".stage-address", Static), self.value)
 
 
 class MultiField(AnswerField):
     def compose_input(self) -> ComposeResult:
         chosen = self.initial or []
-        yield SelectionList[str](
-            *(Selection(literal(o.label), o.id, o.id in chosen) for o in self.protocol.options(self.spec))
-        )
+        yield CheckList(*(Selection(literal(o.label), o.id, o.id in chosen) for o in self.protocol.options(self.spec)))
 
     @property
     def value(self) -> list[str]:
-        return list(self.query_one(SelectionList).selected)
+        return list(self.query_one(CheckList).selected)
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()

@@ -7,13 +7,18 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from backcoach.model import GoalState
-from backcoach.protocol import Field
+from backcoach.protocol import Field, Option
 from backcoach.tui.display import day, literal
-from backcoach.tui.widgets.fields import AnswerField, radio_set
+from backcoach.tui.widgets.fields import AnswerField
 from backcoach.tui.widgets.goals import line_input
+
+
+def radio_set(options: tuple[Option, ...], chosen: str | None) -> RadioSet:
+    """A row of short choices (attainment, decision): one line each, so RadioSet draws them right."""
+    return RadioSet(*(RadioButton(literal(o.label), o.id == chosen, name=o.id) for o in options))
 
 
 class ReviewCard(Vertical):
