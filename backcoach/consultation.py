@@ -78,9 +78,10 @@ class Consultation:
         return self.protocol.components[0]
 
     # --- changing -------------------------------------------------------------------------------------------
-    def update(self, component_id: str, field_id: str, value: Any) -> None:
-        """Change one answer in memory (cleaned and checked); call save() or snapshot()/write() to persist."""
-        self.session.set_answer(self.protocol, component_id, field_id, value)
+    def update(self, component_id: str, field_id: str, value: Any) -> bool:
+        """Change one answer in memory (cleaned and checked); call save() or snapshot()/write() to persist.
+        False when it is the answer stored already."""
+        return self.session.set_answer(self.protocol, component_id, field_id, value)
 
     def set(self, component_id: str, field_id: str, value: Any) -> None:
         """Change one answer and save it now."""

@@ -127,12 +127,15 @@ class Session:
     def answer(self, component_id: str, field_id: str, default: Any = None) -> Any:
         return self.answers.get(component_id, {}).get(field_id, default)
 
-    def set_answer(self, protocol: Protocol, component_id: str, field_id: str, value: Any) -> None:
-        """Store one answer, normalised for its field; an empty value removes the answer."""
+    def set_answer(self, protocol: Protocol, component_id: str, field_id: str, value: Any) -> bool:
+        """Store one answer, normalised for its field; an empty value removes the answer. False when the
+        normalised answer is the one stored already (nothing to save)."""
         if not self.is_open:
             raise UsageError(f"session {self.id} is complete and can no longer be changed")
         spec = _field(protocol, component_id, field_id)
         value = normalise_answer(protocol, spec, value)
+        if value == self.answers.get(component_id, {}).get(field_id):
+            return False
         if _is_empty(value):
             comp = self.answers.get(component_id, {})
             comp.pop(field_id, None)
@@ -141,6 +144,7 @@ class Session:
         else:
             self.answers.setdefault(component_id, {})[field_id] = value
         self.updated = now()
+        return True
 
     def set_done(self, component_id: str, done: bool = True) -> None:
         if done and component_id not in self.done:
@@ -269,11 +273,13 @@ def _is_empty(value: Any) -> bool:
 
 
 def _text(value: Any, where: str, stored: bool = False) -> str:
-    """User text as typed (minus unsafe characters, unless `stored`); text of only white space counts as empty."""
+    """User text as typed (minus unsafe characters and trailing white space, unless `stored`: a space typed before
+    the next word is no answer yet); text of only white space counts as empty."""
     if not isinstance(value, str):
         raise AnswerError(f"{where}: expected text")
-    cleaned = value if stored else clean_text(value, field=where)
-    return cleaned if cleaned.strip() else ""
+    if stored:
+        return value if value.strip() else ""
+    return clean_text(value, field=where).rstrip()
 
 
 def _int_in(value: Any, lo: int, hi: int, where: str) -> int:

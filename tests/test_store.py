@@ -77,6 +77,18 @@ def test_resuming_the_open_session_writes_nothing(home, protocol):
     assert [(f.read_bytes(), f.stat().st_mtime_ns) for f in files] == before
 
 
+def test_trailing_white_space_is_no_answer_and_no_change(home, protocol):
+    home.add_patient("Ana", patient_id="ana")
+    with Consultation(home, protocol, "ana") as c:
+        assert c.update(*VALUES, "Walks daily \n\t ")
+        assert c.session.answer(*VALUES) == "Walks daily"
+        stamp = c.session.updated
+        assert not c.update(*VALUES, "Walks daily ")  # the same answer once cleaned: nothing to save
+        assert c.session.updated == stamp
+        assert c.update(*VALUES, "  Walks daily, to the market")  # leading space is the typist's own
+        assert c.session.answer(*VALUES) == "  Walks daily, to the market"
+
+
 @pytest.mark.parametrize("bad", ["../x", "a/b", "", "x" * 200, ".hidden", "-dash", "a b", "a\x00b", "é"])
 def test_unsafe_patient_ids_are_refused(home, bad):
     with pytest.raises(UsageError, match="invalid patient id"):

@@ -41,7 +41,7 @@ def test_any_text_round_trips_through_save_and_load(tmp_path_factory, protocol, 
         c.set("planning.goals", "values", text)
         c.set("planning.goals", "goals", [{"text": text, "parts": {"specific": text}}])
     session = home.load("rt").sessions[0]
-    expected = clean_text(text)
+    expected = clean_text(text).rstrip()  # trailing white space is no part of an answer
     if expected.strip():
         assert session.answer("planning.goals", "values") == expected
         assert session.answer("planning.goals", "goals")[0]["text"] == expected

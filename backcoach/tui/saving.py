@@ -21,6 +21,7 @@ from backcoach.errors import BackcoachError
 
 DELAY = 0.4
 MAX_DELAY = 1.0
+SOONEST = 0.05  # Textual's timer divides by its interval when it fires late: a zero one crashed a loaded machine
 
 
 class Autosaver:
@@ -50,7 +51,7 @@ class Autosaver:
         now = time.monotonic()
         if self._first_unsaved is None:
             self._first_unsaved = now
-        delay = max(0.0, min(DELAY, MAX_DELAY - (now - self._first_unsaved)))
+        delay = max(SOONEST, min(DELAY, MAX_DELAY - (now - self._first_unsaved)))
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.owner.set_timer(delay, self.save, name="autosave")

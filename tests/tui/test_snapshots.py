@@ -100,7 +100,11 @@ def test_summary(snap_compare, clinic, protocol, size):
 
 def test_hostile_text_shown_as_typed(snap_compare, clinic, protocol):
     clinic.add_patient(HOSTILE, patient_id="evil")
-    answers = {("planning.goals", "values"): HOSTILE, ("planning.goals", "goals"): [{"text": HOSTILE}]}
+    answers = {
+        ("planning.goals", "values"): HOSTILE,
+        ("planning.goals", "goals"): [{"text": HOSTILE}],
+        ("planning.goals", "motivation"): HOSTILE,  # every field answered: the form opens at its top
+    }
     add_session(clinic, protocol, "evil", FEB, answers, complete=False)
     assert snap_compare(make_app(clinic, protocol, "evil"), terminal_size=(80, 24), run_before=at("planning.goals"))
 

@@ -188,7 +188,8 @@ class ConsultScreen(AppScreen):
         if self.read_only:
             return
         try:
-            self.consultation.update(event.answer.component.id, event.answer.spec.id, event.value)
+            if not self.consultation.update(event.answer.component.id, event.answer.spec.id, event.value):
+                return  # the same answer once cleaned (a trailing space): nothing to save
         except BackcoachError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

@@ -88,9 +88,20 @@ def steady(widget: Widget) -> Widget:
     return widget
 
 
+class AnswerArea(TextArea):
+    """A text answer that shows its new wrap when its width changes (a pane shown or hidden, a terminal resized):
+    Textual rewraps on Resize but repaints only when the number of lines changes, so the old lines stayed, cut."""
+
+    def _on_resize(self) -> None:
+        super()._on_resize()
+        self.refresh()
+
+
 class TextField(AnswerField):
     def compose_input(self) -> ComposeResult:
-        area = TextArea(self.initial or "", soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True)
+        area = AnswerArea(
+            self.initial or "", soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True
+        )
         yield steady(area)
 
     @property

@@ -54,7 +54,14 @@ class ComponentForm(VerticalScroll):
         yield Static(literal("How?", "bold") + "\n" + literal(bullets(comp.how)), classes="how")
 
     def focus_first(self) -> None:
-        """Focus the first answer field that takes input (a goal review with no goals takes none)."""
+        """Focus the first field with no answer yet, else the first; one that takes input (a goal review with no
+        goals takes none). A key typed then goes where an answer is missing, never onto one already given."""
         self.scroll_home(animate=False, immediate=True)  # title and "How?" first: what to ask
-        if not any(answer.focus_first() for answer in self.query(AnswerField)):
+        given = self.consultation.session.answers.get(self.component.id, {})
+        fields = list(self.query(AnswerField))
+        unanswered = [answer for answer in fields if answer.spec.id not in given]
+        focused = next((answer for answer in unanswered + fields if answer.focus_first()), None)
+        if focused is None:
             self.focus()
+        elif focused is not fields[0]:  # further down: show it, as the cursor is there
+            self.call_after_refresh(self.scroll_to_widget, focused, animate=False, top=False)
