@@ -51,6 +51,19 @@ class Terminal:
                 col += 1
         return row, col
 
+    async def settled(self, pilot, rounds: int = 50) -> list[str]:
+        """The screen once two paints in a row show the same thing (a text area wraps after its first layout, and
+        grows a line a layout later): bounded by a count of rounds, never by time."""
+        shown = self.lines()
+        for _ in range(rounds):
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            again = self.lines()
+            if again == shown:
+                return shown
+            shown = again
+        raise AssertionError(f"the screen still changes after {rounds} rounds")
+
     def lines(self) -> list[str]:
         """The screen as a terminal shows it once the app has painted what is waiting to be painted (the app paints
         on a timer; painting it now makes the test wait for no time)."""

@@ -15,6 +15,7 @@ from backcoach.tui.screens.home import HomeScreen
 from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
 from backcoach.tui.widgets.checklist import ChoiceList
+from backcoach.tui.widgets.fields import LineArea
 from backcoach.tui.widgets.footer import KeyFooter
 from backcoach.tui.widgets.phases import BAR, PhaseTabs
 from backcoach.tui.widgets.ratings import RatingListField
@@ -273,7 +274,7 @@ async def test_a_feared_activity_typed_without_its_rating_is_kept(clinic, protoc
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()  # the consultation has opened its first component
         await app.screen.goto("delivery.successful_experiences")
-        form(app).query_one(RatingListField).query_one(Input).focus()
+        form(app).query_one(RatingListField).query_one(LineArea).focus()
         await pilot.press(*"Carrying water")
         await pilot.press("ctrl+q")  # before any rating, before the debounce
     rated = clinic.load("bo").open_session.answer("delivery.successful_experiences", "feared_activities")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -25,6 +26,7 @@ from backcoach.tui.widgets.fields import AnswerField
 from backcoach.tui.widgets.footer import KeyFooter
 from backcoach.tui.widgets.form import ComponentForm, form_id
 from backcoach.tui.widgets.guidance import guidance_for
+from backcoach.tui.widgets.items import ItemListField
 from backcoach.tui.widgets.nav import ComponentNav
 from backcoach.tui.widgets.phases import PhaseTabs
 
@@ -58,6 +60,15 @@ class ConsultScreen(AppScreen):
             id="consult.guidance",
         ),
         Binding(
+            "ctrl+z",
+            "undo_remove",
+            "Undo",
+            tooltip="Bring back the goal or activity just removed",
+            show=False,
+            priority=True,  # before a text area's own undo; with nothing removed, it goes on to the text area
+            id="consult.undo_remove",
+        ),
+        Binding(
             "ctrl+f",
             "complete",
             "Finish",
@@ -75,6 +86,7 @@ class ConsultScreen(AppScreen):
         self.note = note  # e.g. why this opened read-only
         self.current: Component = self.protocol.components[0]
         self.autosaver = Autosaver(self, consultation, self.saved, self.save_failed, self.app_clock)
+        self.undo_field: ItemListField | None = None  # where ctrl+z brings back the last removed item
         self.closed = False
 
     def app_clock(self) -> datetime:
@@ -99,6 +111,7 @@ class ConsultScreen(AppScreen):
         with Horizontal(id="statusbar"):
             yield Static(id="coverage")
             yield from self.compose_status()
+            yield Static(id="undo")
             yield Static(id="saved")
         yield KeyFooter()
 
@@ -126,6 +139,7 @@ class ConsultScreen(AppScreen):
         """Show a component (saving first); with focus, put the cursor in its first answer field."""
         self.autosaver.save()
         self.current = self.protocol.component(component_id)
+        self.offer_undo(None, "")  # a removal is undone where it was made
         phase = self.protocol.phase_of(component_id)
         self.query_one(PhaseTabs).active = phase.id
         nav = self.query_one(ComponentNav)
@@ -195,6 +209,23 @@ class ConsultScreen(AppScreen):
             return
         self.autosaver.changed()
         self.refresh_progress()
+
+    def on_item_list_field_removed(self, event: ItemListField.Removed) -> None:
+        self.offer_undo(event.field, f"Removed {event.what} · ctrl+z brings it back")
+
+    def offer_undo(self, field: ItemListField | None, say: str) -> None:
+        self.undo_field = field
+        undo = self.query_one("#undo", Static)
+        undo.update(literal(say))
+        undo.display = bool(say)
+
+    async def action_undo_remove(self) -> None:
+        field = self.undo_field
+        if field is None or not field.can_restore:
+            raise SkipAction()
+        await field.restore()
+        if not field.can_restore:
+            self.offer_undo(None, "")
 
     def refresh_progress(self, marks: bool = True) -> None:
         protocol, session = self.protocol, self.session

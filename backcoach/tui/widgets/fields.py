@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, SelectionList, Static, TextArea
+from textual.widgets import SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from backcoach.consultation import Consultation
@@ -70,16 +72,15 @@ class AnswerField(Vertical):
 
     def focus_first(self) -> bool:
         """Put the cursor in this field's first input (the focus contract of the consultation screen)."""
-        target = next((w for w in self.query("*") if w.focusable), None)
+        target = first_focusable(self)
         if target is None:
             return False
         target.focus(scroll_visible=False)  # the form decides what to show (see ComponentForm.focus_first)
         return True
 
 
-def named(parent: Widget, name: str) -> Input:
-    """The Input called `name` among `parent`'s descendants (each card has one of each)."""
-    return next(i for i in parent.query(Input) if i.name == name)
+def first_focusable(parent: Widget) -> Widget | None:
+    return next((w for w in parent.query("*") if w.focusable), None)
 
 
 def steady(widget: Widget) -> Widget:
@@ -95,6 +96,31 @@ class AnswerArea(TextArea):
     def _on_resize(self) -> None:
         super()._on_resize()
         self.refresh()
+
+
+class LineArea(AnswerArea):
+    """A one-line answer shown whole: it wraps where an Input scrolls sideways (an activity's name was cut at the
+    left once the cursor left it). Enter moves on, as in a line input; a pasted line break becomes a space."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.screen.focus_next()
+            return
+        await super()._on_key(event)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.text = " ".join(event.text.splitlines())
+        await super()._on_paste(event)
+
+
+def line_area(value: str, placeholder: str, name: str) -> LineArea:
+    area = LineArea(
+        value, soft_wrap=True, tab_behavior="focus", compact=True, placeholder=Content(placeholder), name=name
+    )
+    area.tooltip = Content(placeholder) if placeholder else None  # pack text: never read as markup
+    return steady(area)
 
 
 class TextField(AnswerField):

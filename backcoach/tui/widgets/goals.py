@@ -15,7 +15,8 @@ from textual.widgets import Button, Input, Static
 from backcoach.model import new_id
 from backcoach.protocol import Protocol
 from backcoach.tui.display import literal
-from backcoach.tui.widgets.fields import AnswerField, steady
+from backcoach.tui.widgets.fields import steady
+from backcoach.tui.widgets.items import ItemListField
 
 
 def line_input(value: str, placeholder: str, name: str) -> Input:
@@ -61,7 +62,9 @@ class GoalCard(Vertical):
             self.pain_hint(self.query_one(".pain-hint", Static), event.value)
 
 
-class GoalListField(AnswerField):
+class GoalListField(ItemListField):
+    ITEM = GoalCard
+
     def compose_input(self) -> ComposeResult:
         goals = self.initial or [{"id": new_id(), "text": "", "parts": {}}]
         for number, goal in enumerate(goals, 1):
@@ -83,7 +86,17 @@ class GoalListField(AnswerField):
             await self.mount(card, before=event.button)
             card.query_one(Input).focus()
         else:
-            await event.button.query_ancestor(GoalCard).remove()
-            for number, card in enumerate(self.query(GoalCard), 1):
-                card.query_one(".card-title", Static).update(f"Goal {number}")
-            self.changed()
+            await self.remove_item(event.button.query_ancestor(GoalCard))
+
+    def build(self, value: dict[str, Any], extra: Any, number: int) -> GoalCard:
+        return GoalCard(self.protocol, value, number)
+
+    def name_of(self, value: dict[str, Any]) -> str:
+        return value["text"]
+
+    def noun(self) -> str:
+        return "goal"
+
+    def renumber(self) -> None:
+        for number, card in enumerate(self.query(GoalCard), 1):
+            card.query_one(".card-title", Static).update(f"Goal {number}")

@@ -6,34 +6,39 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Button, Input, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static, TextArea
 
 from backcoach.model import new_id
 from backcoach.tui.display import literal
-from backcoach.tui.widgets.fields import AnswerField
-from backcoach.tui.widgets.goals import line_input
+from backcoach.tui.widgets.fields import LineArea, line_area
+from backcoach.tui.widgets.items import ItemListField
 from backcoach.tui.widgets.scale import ScaleInput
 
 
-class RatingRow(Horizontal):
+class RatingRow(Vertical):
+    """An item: its name whole (wrapped, over the width of the form), then its rating, last time's and ✕."""
+
     def __init__(self, item: dict[str, Any], lo: int, hi: int, placeholder: str, before: int | None):
         super().__init__(classes="rating-row")
         self.item_id, self.item, self.lo, self.hi = item["id"], item, lo, hi
         self.placeholder, self.before = placeholder, before
 
     def compose(self) -> ComposeResult:
-        yield line_input(self.item.get("item", ""), self.placeholder, "item")
-        yield ScaleInput(self.lo, self.hi, self.item.get("rating"))
-        yield Static("" if self.before is None else f"was {self.before}", classes="was")
-        yield Button("✕", classes="remove", compact=True, tooltip="Remove this item")
+        yield line_area(self.item.get("item", ""), self.placeholder, "item")
+        with Horizontal(classes="rating"):
+            yield ScaleInput(self.lo, self.hi, self.item.get("rating"))
+            yield Static("" if self.before is None else f"was {self.before}", classes="was")
+            yield Button("✕", classes="remove", compact=True, tooltip="Remove this item")
 
     @property
     def value(self) -> dict[str, Any]:
-        return {"id": self.item_id, "item": self.query_one(Input).value, "rating": self.query_one(ScaleInput).value}
+        return {"id": self.item_id, "item": self.query_one(LineArea).text, "rating": self.query_one(ScaleInput).value}
 
 
-class RatingListField(AnswerField):
+class RatingListField(ItemListField):
+    ITEM = RatingRow
+
     def compose_input(self) -> ComposeResult:
         earlier = self.consultation.previous_answer(self.component.id, self.spec.id) or []
         before = {i["id"]: i["rating"] for i in earlier}
@@ -56,7 +61,7 @@ class RatingListField(AnswerField):
         # an item is kept once it has a name, rated or not yet
         return [r for r in rows if r["item"].strip()]
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self.changed()
 
@@ -69,7 +74,18 @@ class RatingListField(AnswerField):
         if event.button.has_class("add"):
             row = self.row(self.blank(), None)
             await self.mount(row, before=event.button)
-            row.query_one(Input).focus()
+            row.query_one(LineArea).focus()
         else:
-            await event.button.query_ancestor(RatingRow).remove()
-            self.changed()
+            await self.remove_item(event.button.query_ancestor(RatingRow))
+
+    def build(self, value: dict[str, Any], extra: Any, number: int) -> RatingRow:
+        return self.row(value, extra)
+
+    def extra(self, item: RatingRow) -> int | None:
+        return item.before
+
+    def name_of(self, value: dict[str, Any]) -> str:
+        return value["item"]
+
+    def noun(self) -> str:
+        return self.spec.item_label.lower() or "item"
