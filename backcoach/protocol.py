@@ -448,9 +448,7 @@ def _guidance(r: PackReader, raw: Any) -> Guidance:
 def _red_flags(r: PackReader, raw: Any) -> dict[str, Any]:
     """The warning signs: tiers (most urgent first), sources, the signs (sorted by tier) and the old ids moved."""
     path = "guidance.red_flags"
-    rf = r.table(
-        raw, path, {"source": str, "tiers": list, "sources": list, "items": list}, {"moved": (dict, {})}
-    )
+    rf = r.table(raw, path, {"source": str, "tiers": list, "sources": list, "items": list}, {"moved": (dict, {})})
     tiers = []
     for i, raw_tier in enumerate(rf["tiers"]):
         p = f"{path}.tiers[{i}]"

@@ -165,7 +165,7 @@ def import_record(
     with home.open(record.patient.id) as writer:
         held = writer.record.sessions
         if protocol is not None:
-            held = [replace_answers(s, forwarded_answers(protocol, s.answers)) for s in held]
+            held = [replace_answers(s, answers=forwarded_answers(protocol, s.answers)) for s in held]
         stored = {s.id: s.to_dict() for s in held}
         new = [s for s in record.sessions if s.id not in stored]
         differing = [s for s in record.sessions if s.id in stored and stored[s.id] != s.to_dict()]

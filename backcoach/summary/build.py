@@ -150,7 +150,7 @@ def _red_flags_gone_through(protocol: Protocol, value: list[str]) -> tuple[Item,
     for tier, flags in protocol.guidance.red_flags_by_tier():
         done = [f for f in flags if f.id in value]
         head = f"{len(done)} of {len(flags)} gone through"
-        items.append(Item(head, label=f"{tier.marker} ({tier.label})", children=tuple(Item(f.label) for f in done)))
+        items.append(Item(head, label=f"{tier.marker} – {tier.label}", children=tuple(Item(f.label) for f in done)))
     return tuple(items)
 
 
