@@ -67,6 +67,7 @@ class RedFlag(Option):
 
     tier: str = ""
     lay: str = ""
+    detail: str = ""  # the clinician's fuller description, beside the short label that fits one checklist line
     sources: tuple[Source, ...] = ()
 
 
@@ -474,7 +475,9 @@ def _red_flags(r: PackReader, raw: Any) -> dict[str, Any]:
     flags = []
     for i, raw_flag in enumerate(rf["items"]):
         p = f"{path}.items[{i}]"
-        t = r.table(raw_flag, p, {"id": str, "tier": str, "label": str, "lay": str, "sources": list})
+        t = r.table(
+            raw_flag, p, {"id": str, "tier": str, "label": str, "lay": str, "sources": list}, {"detail": (str, "")}
+        )
         r.ident(t["id"], f"{p}.id")
         if t["tier"] not in tier_ids:
             raise r.fail(f"{p}.tier", f"unknown tier {t['tier']!r} (expected one of: {', '.join(tier_ids)})")
@@ -489,6 +492,8 @@ def _red_flags(r: PackReader, raw: Any) -> dict[str, Any]:
                 label=t["label"],
                 tier=t["tier"],
                 lay=t["lay"],
+                detail=t["detail"],
+                text=t["detail"],
                 sources=flag_sources,
                 source="; ".join(s.cite() for s in flag_sources),
             )

@@ -98,7 +98,9 @@ def warning_sign_lines(protocol: Protocol) -> Lines:
     lines = Lines()
     for tier, flags in protocol.guidance.red_flags_by_tier():
         lines.add([f"{tier.marker}: {tier.label}"], "bold")
-        lines.add([f"  What to do: {tier.action}"] + [f"  - {f.label}" for f in flags])
+        lines.add([f"  What to do: {tier.action}"])
+        for f in flags:
+            lines.add([f"  - {f.label}" + (f": {f.detail}" if f.detail else "")])
     return lines
 
 

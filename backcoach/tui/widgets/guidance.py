@@ -15,6 +15,10 @@ def _item(label: str, text: str, chosen: bool = False) -> Content:
     return head + ("\n" + literal(text) if text else Content(""))
 
 
+def _detail(text: str) -> Content:
+    return "\n  " + literal(text, "dim") if text else Content("")
+
+
 def _warning_signs(protocol: Protocol, chosen: list[str]) -> list[Content]:
     """Each tier (most urgent first) with what to do when one of its signs is present, then its signs, those gone
     through marked; then the sources the signs cite."""
@@ -23,7 +27,7 @@ def _warning_signs(protocol: Protocol, chosen: list[str]) -> list[Content]:
     for tier, flags in g.red_flags_by_tier():
         style = "bold reverse" if tier is g.red_flag_tiers[0] else "bold"
         head = literal(f" {tier.marker} ", style) + literal(f" {tier.label}", "bold") + "\n" + literal(tier.action)
-        signs = [literal(("✓ " if f.id in chosen else "• ") + f.label) for f in flags]
+        signs = [literal(("✓ " if f.id in chosen else "• ") + f.label, "bold") + _detail(f.detail) for f in flags]
         blocks.append(Content("\n").join([head, *signs]))
     blocks.append(literal(g.red_flags_source, "dim"))
     blocks += [literal(s.cite(), "dim") for s in g.red_flag_sources()]
