@@ -146,7 +146,16 @@ def test_handout_lists_every_sign_by_tier_emergency_first_in_every_format(answer
     assert "cauda equina" not in out.casefold()
     assert not any(f.label in out or f.detail in out for f in g.red_flags)  # the clinician's words stay off it
     if fmt == "html":
-        assert "<h3>EMERGENCY: go to A&amp;E now</h3>" in render(patient_handout(answered, session, protocol), fmt)
+        page = render(patient_handout(answered, session, protocol), fmt)
+        assert '<h3 class="alert">EMERGENCY: go to A&amp;E now</h3>' in page  # red, with a bar beside it
+        assert "<h3>URGENT: see a doctor within 24 hours</h3>" in page
+    if fmt == "rich":  # drawn in red where there is colour (the SVG is drawn from the same renderable)
+        console = Console(width=100, file=open(os.devnull, "w"), color_system="truecolor")  # noqa: SIM115
+        segments = list(console.render(handout_renderable(answered, session, protocol)))
+        heading = next(s for s in segments if s.text.startswith("EMERGENCY: go to A&E now"))
+        urgent = next(s for s in segments if s.text.startswith("URGENT: see a doctor"))
+        assert heading.style.color.name == "red" and heading.style.bold
+        assert urgent.style.color is None and urgent.style.bold
     if fmt == "md":
         assert "### EMERGENCY: go to A&amp;E now" in render(patient_handout(answered, session, protocol), fmt)
 

@@ -309,9 +309,15 @@ def _warning_sign_sections(protocol: Protocol, section_id: str) -> list[Section]
     first (the heading is the pack's, e.g. "EMERGENCY: go to A&E now"), what to do, then the signs."""
     if not any(s.options_from == "red_flags" and s.handout == section_id for _, s in protocol.fields_of_type("multi")):
         return []
+    tiers = protocol.guidance.red_flags_by_tier()
     return [
-        Section(tier.lay_heading, 2, (Entry(text=tier.lay_action), Entry(items=tuple(Item(f.lay) for f in flags))))
-        for tier, flags in protocol.guidance.red_flags_by_tier()
+        Section(
+            tier.lay_heading,
+            2,
+            (Entry(text=tier.lay_action), Entry(items=tuple(Item(f.lay) for f in flags))),
+            alert=tier == protocol.guidance.red_flag_tiers[0],  # the most urgent tier
+        )
+        for tier, flags in tiers
     ]
 
 
