@@ -20,6 +20,7 @@ from backcoach.transfer import dumps, export_record, import_record, parse_export
 from backcoach.tui.widgets.guidance import guidance_for
 
 ACTION_PLAN = ("evaluation.action_plan", "red_flags_reviewed")
+EMERGENCY_HEADING = "EMERGENCY: go to a hospital emergency department now"
 OLD_IDS = (  # the warning signs of pack 1.0.0 before the rework
     "bladder", "bowel", "saddle_numbness", "sexual_function", "leg_weakness",
     "fever", "cancer_signs", "night_pain", "trauma", "morning_stiffness",
@@ -63,7 +64,7 @@ def test_urgency_is_never_understated(protocol):
     """The floor for each kind of sign, as the sources set it (GIRFT 2023, NICE NG234, CKS)."""
     emergency = {
         "bladder", "bowel", "saddle_numbness", "sexual_function", "bilateral_leg_symptoms",  # cauda equina
-        "progressive_weakness", "cancer_neuro", "fever", "major_trauma",
+        "progressive_weakness", "cancer_neuro", "fever", "major_trauma", "aortic_aneurysm",  # AAA: NICE NG156
     }  # fmt: skip
     urgent = {"cancer_history", "weight_loss", "infection_risk", "fragility_fracture", "night_pain"}
     for flag_id in emergency:
@@ -89,9 +90,24 @@ def test_every_old_id_is_kept_or_moved(protocol):
     for old in OLD_IDS:
         assert old in current or old in g.red_flags_moved, old
         assert not (old in current and old in g.red_flags_moved), old
+    # an old id maps only to the new signs its label fully asked about: a sign shown as gone through must have been
     assert g.red_flags_moved["cancer_signs"] == ("cancer_history", "weight_loss")
-    assert g.red_flags_moved["trauma"] == ("major_trauma", "fragility_fracture")
-    assert g.red_flags_moved["leg_weakness"] == ("progressive_weakness", "bilateral_leg_symptoms")
+    assert g.red_flags_moved["trauma"] == ("major_trauma",)  # it asked about fragile bones, not the fracture's signs
+    assert g.red_flags_moved["leg_weakness"] == ("progressive_weakness",)  # it never asked about pain in both legs
+
+
+def test_lay_texts_name_no_country_s_services(protocol):
+    """Clinicians use backcoach worldwide: the patient's words say what to do, not which country's service to call."""
+    g = protocol.guidance
+    lay = (
+        [f.lay for f in g.red_flags]
+        + [t.lay_heading for t in g.red_flag_tiers]
+        + [t.lay_action for t in g.red_flag_tiers]
+    )
+    for text in lay:
+        assert not re.search(r"A&E|\b(999|911|112|111|NHS|GP)\b|surgery", text), text
+    emergency = g.red_flag_tiers[0]
+    assert "emergency department" in emergency.lay_heading and "local emergency number" in emergency.lay_action
 
 
 def test_checklist_options_lead_with_the_tier_marker(protocol):
@@ -147,17 +163,17 @@ def test_handout_lists_every_sign_by_tier_emergency_first_in_every_format(answer
     assert not any(f.label in out or f.detail in out for f in g.red_flags)  # the clinician's words stay off it
     if fmt == "html":
         page = render(patient_handout(answered, session, protocol), fmt)
-        assert '<h3 class="alert">EMERGENCY: go to A&amp;E now</h3>' in page  # red, with a bar beside it
+        assert f'<h3 class="alert">{EMERGENCY_HEADING}</h3>' in page  # red, with a bar beside it
         assert "<h3>URGENT: see a doctor within 24 hours</h3>" in page
     if fmt == "rich":  # drawn in red where there is colour (the SVG is drawn from the same renderable)
         console = Console(width=100, file=open(os.devnull, "w"), color_system="truecolor")  # noqa: SIM115
         segments = list(console.render(handout_renderable(answered, session, protocol)))
-        heading = next(s for s in segments if s.text.startswith("EMERGENCY: go to A&E now"))
+        heading = next(s for s in segments if s.text.startswith(EMERGENCY_HEADING))
         urgent = next(s for s in segments if s.text.startswith("URGENT: see a doctor"))
         assert heading.style.color.name == "red" and heading.style.bold
         assert urgent.style.color is None and urgent.style.bold
     if fmt == "md":
-        assert "### EMERGENCY: go to A&amp;E now" in render(patient_handout(answered, session, protocol), fmt)
+        assert f"### {EMERGENCY_HEADING}" in render(patient_handout(answered, session, protocol), fmt)
 
 
 @pytest.mark.parametrize("fmt", ["text", "md", "html"])
@@ -170,7 +186,7 @@ def test_summary_groups_what_was_gone_through_by_tier(answered, protocol, fmt):
     bladder = next(f.label for f in g.red_flags if f.id == "bladder")
     night = next(f.label for f in g.red_flags if f.id == "night_pain")
     assert out.index(emergency) < out.index(bladder) < out.index(urgent) < out.index(night) < out.index(soon)
-    assert "1 of 9 gone through" in out and "1 of 5 gone through" in out and "0 of 3 gone through" in out
+    assert "1 of 10 gone through" in out and "1 of 5 gone through" in out and "0 of 3 gone through" in out
 
 
 def test_guidance_pane_shows_each_tier_and_what_to_do(answered, protocol):
@@ -213,8 +229,7 @@ def old_session(home, protocol):
     return stored
 
 
-NEW_IDS = ["progressive_weakness", "bilateral_leg_symptoms", "major_trauma", "cancer_history", "weight_loss",
-           "fragility_fracture"]  # fmt: skip
+NEW_IDS = ["progressive_weakness", "major_trauma", "cancer_history", "weight_loss"]
 
 
 def _in_pack_order(protocol, ids):
@@ -226,7 +241,7 @@ def test_old_ids_show_as_the_new_signs_in_the_summary(old_session, protocol):
     for flag in protocol.guidance.red_flags:
         assert (" ".join(flag.label.split()) in text) == (flag.id in NEW_IDS), flag.id
     assert not re.search(r"\b(cancer_signs|leg_weakness|trauma)\b", text.replace("Major trauma", ""))  # no bare ids
-    assert "3 of 9 gone through" in text and "3 of 5 gone through" in text
+    assert "2 of 10 gone through" in text and "2 of 5 gone through" in text
 
 
 def test_old_ids_export_as_the_new_ones_and_come_back_the_same(old_session, protocol, tmp_path):
@@ -277,7 +292,8 @@ def test_a_case_pack_written_with_old_ids_reads_them_as_the_new_ones(protocol):
     assert '"leg_weakness"]' in text
     case = parse_case(text, "old_case.toml", protocol)
     item = next(i for i in case.rubric if i.field == "red_flags_reviewed")
-    assert "progressive_weakness" in item.any_of and "bilateral_leg_symptoms" in item.any_of
+    assert "progressive_weakness" in item.any_of and "leg_weakness" not in item.any_of
+    assert "bilateral_leg_symptoms" not in item.any_of  # the old sign did not ask about pain in both legs
 
 
 # --- pack text stays literal ----------------------------------------------------------------------------------

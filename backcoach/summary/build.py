@@ -306,7 +306,8 @@ def _handout_entry(protocol: Protocol, spec: Field, value: Any, goals: list[Goal
 
 def _warning_sign_sections(protocol: Protocol, section_id: str) -> list[Section]:
     """Every warning sign of the pack, gone through or not, in the patient's words: a heading per tier, most urgent
-    first (the heading is the pack's, e.g. "EMERGENCY: go to A&E now"), what to do, then the signs."""
+    first (the heading is the pack's, e.g. "EMERGENCY: go to a hospital emergency department now"), what to do,
+    then the signs."""
     if not any(s.options_from == "red_flags" and s.handout == section_id for _, s in protocol.fields_of_type("multi")):
         return []
     tiers = protocol.guidance.red_flags_by_tier()
