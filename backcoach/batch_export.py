@@ -65,7 +65,9 @@ class ExportJob:
     def content(self, record: PatientRecord, protocol: Protocol, session: Session | None = None) -> str:
         """The text of one output: a session's summary or handout, or (json) the record with the chosen sessions."""
         if self.fmt == "json":
-            return dumps(export_record(record, deidentify=self.deidentify, sessions=self.sessions(record)))
+            return dumps(
+                export_record(record, deidentify=self.deidentify, sessions=self.sessions(record), protocol=protocol)
+            )
         return render(self.document(record, protocol, session), self.fmt)
 
     def file_name(self, record: PatientRecord, session: Session | None = None) -> str:

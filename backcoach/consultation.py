@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 from backcoach.errors import UsageError
-from backcoach.model import GoalState, PatientRecord, Session, fitting_answers, goal_states
+from backcoach.model import GoalState, PatientRecord, Session, fitting_answers, fitting_record, goal_states
 from backcoach.protocol import Component, Protocol
 from backcoach.store import Home, PatientWriter
 
@@ -43,7 +43,8 @@ class Consultation:
         It holds no lock and cannot save; reading works as for a live consultation.
         """
         self = cls.__new__(cls)
-        self.protocol, self.record, self.session = protocol, record, session
+        record = fitting_record(record, protocol)  # shown as a live consultation shows it (old option ids mapped)
+        self.protocol, self.record, self.session = protocol, record, record.session(session.id)
         self._writer = None
         self._write_lock = threading.Lock()
         return self

@@ -333,6 +333,8 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: boo
         return value
     if t == "multi":
         ids = [o.id for o in protocol.options(spec)]
+        if isinstance(value, list):
+            value = protocol.forward(spec, value)  # ids an older pack used (split or renamed) → the new ones
         if not isinstance(value, list) or not all(isinstance(v, str) and (v in ids or stored) for v in value):
             raise AnswerError(f"{where}: expected a list of: {', '.join(ids)}")
         unknown = dict.fromkeys(v for v in value if v not in ids)
@@ -405,6 +407,32 @@ def fitting_answers(protocol: Protocol, answers: dict[str, dict[str, Any]]) -> d
             if value is not None:
                 fitting.setdefault(cid, {})[fid] = value
     return fitting
+
+
+def forwarded_answers(protocol: Protocol, answers: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The answers with option ids an older pack used mapped to this pack's (`Protocol.forward`), and nothing else
+    changed: what an export writes and an import compares, so a record saved before a pack renamed or split an
+    option leaves with the new ids and is recognised as the same record when it comes back."""
+    fields = {(c.id, f.id): f for c in protocol.components for f in c.fields if f.type == "multi"}
+    out: dict[str, dict[str, Any]] = {}
+    for cid, given in answers.items():
+        out[cid] = dict(given) if isinstance(given, dict) else given
+        if not isinstance(given, dict):
+            continue
+        for fid, value in given.items():
+            spec = fields.get((cid, fid))
+            if spec is not None and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                forwarded = protocol.forward(spec, value)
+                if forwarded != value:
+                    ids = [o.id for o in protocol.options(spec)]
+                    out[cid][fid] = [i for i in ids if i in forwarded] + [v for v in forwarded if v not in ids]
+    return out
+
+
+def forwarded_record(record: PatientRecord, protocol: Protocol) -> PatientRecord:
+    """A copy of `record` whose sessions' answers are `forwarded_answers`."""
+    sessions = [replace(s, answers=forwarded_answers(protocol, s.answers)) for s in record.sessions]
+    return PatientRecord(record.patient, sessions)
 
 
 def fitting_record(record: PatientRecord, protocol: Protocol) -> PatientRecord:

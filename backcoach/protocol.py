@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,41 @@ class Option:
     prompt: str = ""
     text: str = ""
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A named, dated source with its address (the warning signs cite these)."""
+
+    id: str
+    name: str
+    year: str
+    url: str
+
+    def cite(self) -> str:
+        return f"{self.name} ({self.year}). {self.url}"
+
+
+@dataclass(frozen=True)
+class Tier:
+    """How urgent a warning sign is: what the clinician does, and the heading and action the patient reads."""
+
+    id: str
+    label: str
+    marker: str
+    action: str
+    lay_heading: str
+    lay_action: str
+
+
+@dataclass(frozen=True)
+class RedFlag(Option):
+    """A warning sign: the clinician's label, its tier, the patient's words for it (`lay`) and its sources."""
+
+    tier: str = ""
+    lay: str = ""
+    detail: str = ""  # the clinician's fuller description, beside the short label that fits one checklist line
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,11 +151,26 @@ class Guidance:
     pain_focus: PainFocus
     key_messages: tuple[Option, ...]
     strategies: tuple[Option, ...]
-    red_flags: tuple[Option, ...]
+    red_flags: tuple[RedFlag, ...]  # most urgent tier first, pack order within a tier
     red_flags_source: str
+    red_flag_tiers: tuple[Tier, ...] = ()  # most urgent first
+    red_flags_moved: dict[str, tuple[str, ...]] = dataclass_field(default_factory=dict)  # old id → its new ids
+    red_flag_choices: tuple[Option, ...] = ()  # the checklist's options: the tier's marker before each label
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
+
+    def tier(self, tier_id: str) -> Tier:
+        return next(t for t in self.red_flag_tiers if t.id == tier_id)
+
+    def red_flags_by_tier(self) -> tuple[tuple[Tier, tuple[RedFlag, ...]], ...]:
+        """The warning signs grouped by tier, most urgent first (tiers without signs left out)."""
+        groups = ((t, tuple(f for f in self.red_flags if f.tier == t.id)) for t in self.red_flag_tiers)
+        return tuple((t, flags) for t, flags in groups if flags)
+
+    def red_flag_sources(self) -> tuple[Source, ...]:
+        """Every source the warning signs cite, once each, in the order first cited."""
+        return tuple({s.id: s for f in self.red_flags for s in f.sources}.values())
 
 
 @dataclass(frozen=True)
@@ -163,8 +214,20 @@ class Protocol:
         return next(p for p in self.phases if any(c.id == component_id for c in p.components))
 
     def options(self, field: Field) -> tuple[Option, ...]:
-        """A field's options, resolving `options_from` to the guidance list it names."""
+        """A field's options, resolving `options_from` to the guidance list it names (for the warning signs: the
+        checklist's choices, each label led by its tier's marker)."""
+        if field.options_from == "red_flags":
+            return self.guidance.red_flag_choices
         return getattr(self.guidance, field.options_from) if field.options_from else field.options
+
+    def forward(self, field: Field, ids: list[str]) -> list[str]:
+        """Option ids as this pack names them: an id the pack has moved (split or renamed) becomes its new ids.
+
+        The one place stored answers written with an older pack are mapped forward (the model calls it whenever it
+        checks an answer, so every front end, summary and export sees the new ids)."""
+        moved = self.guidance.red_flags_moved if field.options_from == "red_flags" else {}
+        out = [new for old in ids for new in (moved.get(old, (old,)) if isinstance(old, str) else (old,))]
+        return list(dict.fromkeys(out)) if moved else out
 
     def fields_of_type(self, field_type: str) -> list[tuple[Component, Field]]:
         return [(c, f) for c in self.components for f in c.fields if f.type == field_type]
@@ -366,7 +429,7 @@ def _guidance(r: PackReader, raw: Any) -> Guidance:
     pf = r.table(g["pain_focus"], "guidance.pain_focus", {"source": str, "hint": str, "phrases": list})
     if g["red_flags"] is None:
         raise r.fail("guidance.red_flags", "missing")
-    rf = r.table(g["red_flags"], "guidance.red_flags", {"source": str, "items": list})
+    red = _red_flags(r, g["red_flags"])
     return Guidance(
         stages=tuple(stages),
         stages_source=st["source"],
@@ -379,9 +442,88 @@ def _guidance(r: PackReader, raw: Any) -> Guidance:
         ),
         key_messages=r.options(g["key_messages"], "guidance.key_messages"),
         strategies=r.options(g["strategies"], "guidance.strategies"),
-        red_flags=r.options(rf["items"], "guidance.red_flags.items"),
-        red_flags_source=rf["source"],
+        **red,
     )
+
+
+def _red_flags(r: PackReader, raw: Any) -> dict[str, Any]:
+    """The warning signs: tiers (most urgent first), sources, the signs (sorted by tier) and the old ids moved."""
+    path = "guidance.red_flags"
+    rf = r.table(raw, path, {"source": str, "tiers": list, "sources": list, "items": list}, {"moved": (dict, {})})
+    tiers = []
+    for i, raw_tier in enumerate(rf["tiers"]):
+        p = f"{path}.tiers[{i}]"
+        t = r.table(
+            raw_tier,
+            p,
+            {"id": str, "label": str, "marker": str, "action": str, "lay_heading": str, "lay_action": str},
+        )
+        r.ident(t["id"], f"{p}.id")
+        tiers.append(Tier(**t))
+    r.unique(tiers, f"{path}.tiers")
+    sources = []
+    for i, raw_source in enumerate(rf["sources"]):
+        p = f"{path}.sources[{i}]"
+        t = r.table(raw_source, p, {"id": str, "name": str, "year": str, "url": str})
+        r.ident(t["id"], f"{p}.id")
+        if not t["url"].startswith("https://"):
+            raise r.fail(f"{p}.url", f"expected an https:// address, got {t['url'][:40]!r}")
+        sources.append(Source(**t))
+    r.unique(sources, f"{path}.sources")
+    tier_ids = [t.id for t in tiers]
+    by_id = {s.id: s for s in sources}
+    flags = []
+    for i, raw_flag in enumerate(rf["items"]):
+        p = f"{path}.items[{i}]"
+        t = r.table(
+            raw_flag, p, {"id": str, "tier": str, "label": str, "lay": str, "sources": list}, {"detail": (str, "")}
+        )
+        r.ident(t["id"], f"{p}.id")
+        if t["tier"] not in tier_ids:
+            raise r.fail(f"{p}.tier", f"unknown tier {t['tier']!r} (expected one of: {', '.join(tier_ids)})")
+        cited = r.strings(t["sources"], f"{p}.sources")
+        for j, sid in enumerate(cited):
+            if sid not in by_id:
+                raise r.fail(f"{p}.sources[{j}]", f"no source with id {sid!r}")
+        flag_sources = tuple(by_id[sid] for sid in dict.fromkeys(cited))
+        flags.append(
+            RedFlag(
+                id=t["id"],
+                label=t["label"],
+                tier=t["tier"],
+                lay=t["lay"],
+                detail=t["detail"],
+                text=t["detail"],
+                sources=flag_sources,
+                source="; ".join(s.cite() for s in flag_sources),
+            )
+        )
+    r.unique(flags, f"{path}.items")
+    flags.sort(key=lambda f: tier_ids.index(f.tier))  # stable: pack order within a tier
+    flag_ids = {f.id for f in flags}
+    moved: dict[str, tuple[str, ...]] = {}
+    for old, new in rf["moved"].items():
+        p = f"{path}.moved.{old}"
+        r.ident(old, p)
+        if old in flag_ids:
+            raise r.fail(p, f"{old!r} is a warning sign of this pack; only ids it no longer has can be moved")
+        targets = (r.typed(new, p, str),) if isinstance(new, str) else r.strings(r.typed(new, p, list), p)
+        for j, target in enumerate(targets):
+            if target not in flag_ids:
+                raise r.fail(f"{p}[{j}]", f"moved to {target!r}, which is not a warning sign of this pack")
+        moved[old] = tuple(dict.fromkeys(targets))
+    tier_of = {t.id: t for t in tiers}
+    choices = tuple(
+        Option(f.id, f"{tier_of[f.tier].marker} · {f.label}", text=tier_of[f.tier].action, source=f.source)
+        for f in flags
+    )
+    return {
+        "red_flags": tuple(flags),
+        "red_flags_source": rf["source"],
+        "red_flag_tiers": tuple(tiers),
+        "red_flags_moved": moved,
+        "red_flag_choices": choices,
+    }
 
 
 def _handout(r: PackReader, raw: Any) -> Handout:

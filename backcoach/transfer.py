@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from dataclasses import replace as replace_answers
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from backcoach.errors import BackcoachError
-from backcoach.model import PATIENT_ID, SCHEMA_VERSION, PatientRecord, Session, normalise_answer
+from backcoach.model import (
+    PATIENT_ID,
+    SCHEMA_VERSION,
+    PatientRecord,
+    Session,
+    forwarded_answers,
+    forwarded_record,
+    normalise_answer,
+)
 from backcoach.protocol import Protocol
 from backcoach.store import Home
 from backcoach.summary.build import age_band, first_day
@@ -29,11 +38,18 @@ class ImportRefused(BackcoachError):
 
 
 def export_record(
-    record: PatientRecord, *, deidentify: bool = False, sessions: list[Session] | None = None
+    record: PatientRecord,
+    *,
+    deidentify: bool = False,
+    sessions: list[Session] | None = None,
+    protocol: Protocol | None = None,
 ) -> dict[str, Any]:
     """The export of the record, or of some of its `sessions`; de-identified day numbers always count from the
-    record's first session, as the summaries' do, so one patient's exports agree whatever was selected."""
+    record's first session, as the summaries' do, so one patient's exports agree whatever was selected. With the
+    `protocol`, option ids an older pack used (a warning sign since split or renamed) leave as the pack's new ids."""
     chosen = record if sessions is None else PatientRecord(record.patient, sessions)
+    if protocol is not None:
+        chosen = forwarded_record(chosen, protocol)
     data = {"format": EXPORT_FORMAT, **chosen.to_dict()}
     return _deidentified(first_day(record), data) if deidentify else data
 
@@ -136,14 +152,21 @@ class ImportOutcome:
         return f"patient {self.patient_id}: {counts}" + (f" ({what})" if what else "")
 
 
-def import_record(home: Home, record: PatientRecord, *, replace: bool = False) -> ImportOutcome:
-    """Merge `record` into the home through the store (the patient's lock, atomic writes)."""
+def import_record(
+    home: Home, record: PatientRecord, *, replace: bool = False, protocol: Protocol | None = None
+) -> ImportOutcome:
+    """Merge `record` into the home through the store (the patient's lock, atomic writes). With the `protocol`, a
+    stored session is compared as that pack names its options, so a session stored with ids an older pack used is
+    the same session as its export (which carries the new ids)."""
     outcome = ImportOutcome(record.patient.id)
     if home.add_record(record):
         outcome.created, outcome.added = True, len(record.sessions)
         return outcome
     with home.open(record.patient.id) as writer:
-        stored = {s.id: s.to_dict() for s in writer.record.sessions}
+        held = writer.record.sessions
+        if protocol is not None:
+            held = [replace_answers(s, answers=forwarded_answers(protocol, s.answers)) for s in held]
+        stored = {s.id: s.to_dict() for s in held}
         new = [s for s in record.sessions if s.id not in stored]
         differing = [s for s in record.sessions if s.id in stored and stored[s.id] != s.to_dict()]
         patient_differs = writer.record.patient.to_dict() != record.patient.to_dict()

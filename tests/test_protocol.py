@@ -94,6 +94,12 @@ BROKEN = {
     "component_outside_phase.toml": "component id 'delivery.goals' must be 'planning.<name>'",
     "terminal_escape.toml": "phases[0].components[0].title: contains a control character (U+001B)",
     "bidi_override.toml": "phases[0].components[0].how[0]: contains a control character (U+202E)",
+    "red_flag_unknown_tier.toml": "guidance.red_flags.items[0].tier: unknown tier 'later' (expected one of: now)",
+    "red_flag_missing_lay.toml": "guidance.red_flags.items[0].lay: missing",
+    "red_flag_moved_to_nothing.toml": "moved.old[1]: moved to 'gone', which is not a warning sign of this pack",
+    "red_flag_duplicate.toml": "guidance.red_flags.items[1].id: duplicate id 'r'",
+    "red_flag_unknown_source.toml": "guidance.red_flags.items[0].sources[0]: no source with id 'nice'",
+    "red_flag_moved_current.toml": "moved.r: 'r' is a warning sign of this pack; only ids it no longer has",
 }
 
 

@@ -121,9 +121,12 @@ def test_handout_always_lists_every_warning_sign(home, protocol):
         pass
     record = home.load("na")
     doc = patient_handout(record, record.sessions[0], protocol)
-    seek = next(s for s in doc.sections if s.title == "When to seek help")
-    labels = [item.label for block in seek.blocks for item in block.items]
-    assert labels == [flag.label for flag in protocol.guidance.red_flags]
+    at = next(i for i, s in enumerate(doc.sections) if s.title == "When to seek help")
+    tiers = protocol.guidance.red_flags_by_tier()
+    after = doc.sections[at + 1 : at + 1 + len(tiers)]
+    assert [s.title for s in after] == [tier.lay_heading for tier, _ in tiers]  # emergency first
+    lay = [item.text for s in after for block in s.blocks for item in block.items]
+    assert lay == [flag.lay for flag in protocol.guidance.red_flags]
 
 
 def test_an_activity_named_but_not_rated_is_kept_and_says_so(home, protocol):

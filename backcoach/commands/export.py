@@ -155,7 +155,7 @@ def import_files(
     failed, exit_code = 0, 0
     for path in files:  # one file that cannot be imported (refused, locked, damaged in the home) never stops the rest
         try:
-            outcome = import_record(home, read_export(path, protocol), replace=replace)
+            outcome = import_record(home, read_export(path, protocol), replace=replace, protocol=protocol)
         except BackcoachError as exc:
             print(f"backcoach: {path}: {exc}", file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, exc.exit_code)

@@ -16,7 +16,7 @@ from backcoach.consultation import Consultation
 from backcoach.model import GoalState, new_id
 from backcoach.plain import prompts
 from backcoach.plain.prompts import SKIP
-from backcoach.plain.show import goal_lines, say, shorten
+from backcoach.plain.show import goal_lines, say, shorten, warning_sign_lines
 from backcoach.protocol import Component, Field
 from backcoach.summary.build import rating_text
 
@@ -86,6 +86,8 @@ class FieldPrompts:
 
     def _ask_multi(self, comp: Component, spec: Field) -> None:
         given = self._current(comp, spec) or []
+        if spec.options_from == "red_flags":
+            self.console.print(warning_sign_lines(self.protocol))
         choices = [Choice(o.label, o.id, checked=o.id in given) for o in self.protocol.options(spec)]
         self._save(comp, spec, prompts.checkbox(spec.label, choices))
 

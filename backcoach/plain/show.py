@@ -93,6 +93,17 @@ def review_lines(protocol: Protocol, spec: Field, review: Mapping[str, Any], goa
     return lines
 
 
+def warning_sign_lines(protocol: Protocol) -> Lines:
+    """The warning signs by tier, most urgent first: the tier, what to do when a sign is present, then its signs."""
+    lines = Lines()
+    for tier, flags in protocol.guidance.red_flags_by_tier():
+        lines.add([f"{tier.marker}: {tier.label}"], "bold")
+        lines.add([f"  What to do: {tier.action}"])
+        for f in flags:
+            lines.add([f"  - {f.label}" + (f": {f.detail}" if f.detail else "")])
+    return lines
+
+
 def answer_lines(protocol: Protocol, spec: Field, value: Any, goals: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """An answer as lines; `goals` (id → goal) names the goals a goal review refers to."""
     kind = spec.type

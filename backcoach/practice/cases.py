@@ -203,6 +203,8 @@ def _item(r: PackReader, protocol: Protocol, raw: Any, path: str) -> RubricItem:
     choices = {}
     for key in ("any_of", "all_of", "none_of"):
         values = r.strings(t[key], f"{path}.{key}") if t[key] is not None else ()
+        if values and comp.field(field_id).type == "multi":  # ids an older pack used (split, renamed) → the new ones
+            values = tuple(protocol.forward(comp.field(field_id), list(values)))
         known = _option_ids(protocol, comp, field_id) if values else []
         for j, v in enumerate(values):
             if v not in known:

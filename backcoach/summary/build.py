@@ -129,6 +129,8 @@ def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[st
         return Entry(spec.label, text=_option_label(protocol, spec, value))
     if t == "stage":
         return Entry(spec.label, text=next((s.label for s in protocol.guidance.stages if s.id == value), value))
+    if t == "multi" and spec.options_from == "red_flags":
+        return Entry(spec.label, items=_red_flags_gone_through(protocol, value))
     if t == "multi":
         return Entry(spec.label, items=tuple(Item(o.label) for o in protocol.options(spec) if o.id in value))
     if t == "scale":
@@ -139,6 +141,17 @@ def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[st
         items = tuple(Item(f"{_v(r['item'])}: {rating_text(r['rating'], spec.max)}") for r in value)
         return Entry(spec.label, items=items)
     return Entry(spec.label, items=_review_items(spec, value, goals))
+
+
+def _red_flags_gone_through(protocol: Protocol, value: list[str]) -> tuple[Item, ...]:
+    """The warning signs gone through, by tier, most urgent first: each tier with how many of its signs were gone
+    through, and those signs (clinician labels)."""
+    items = []
+    for tier, flags in protocol.guidance.red_flags_by_tier():
+        done = [f for f in flags if f.id in value]
+        head = f"{len(done)} of {len(flags)} gone through"
+        items.append(Item(head, label=f"{tier.marker} – {tier.label}", children=tuple(Item(f.label) for f in done)))
+    return tuple(items)
 
 
 def _answers(protocol: Protocol, record: PatientRecord, session: Session) -> list[Section]:
@@ -278,8 +291,8 @@ def _handout_entry(protocol: Protocol, spec: Field, value: Any, goals: list[Goal
         return Entry(items=items) if items else None
     if t == "text":
         return Entry(text=_v(value)) if value else None
-    if t == "multi" and spec.options_from == "red_flags":  # every warning sign goes home, gone through or not
-        return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec)))
+    if t == "multi" and spec.options_from == "red_flags":  # the handout gives them a section per tier
+        return None
     if t == "multi" and value:
         return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec) if o.id in value))
     if t == "choice" and value:
@@ -289,6 +302,24 @@ def _handout_entry(protocol: Protocol, spec: Field, value: Any, goals: list[Goal
     if t == "rating_list" and value:
         return Entry(items=tuple(Item(_v(r["item"])) for r in value))
     return None  # stage and goal review are clinical only
+
+
+def _warning_sign_sections(protocol: Protocol, section_id: str) -> list[Section]:
+    """Every warning sign of the pack, gone through or not, in the patient's words: a heading per tier, most urgent
+    first (the heading is the pack's, e.g. "EMERGENCY: go to a hospital emergency department now"), what to do,
+    then the signs."""
+    if not any(s.options_from == "red_flags" and s.handout == section_id for _, s in protocol.fields_of_type("multi")):
+        return []
+    tiers = protocol.guidance.red_flags_by_tier()
+    return [
+        Section(
+            tier.lay_heading,
+            2,
+            (Entry(text=tier.lay_action), Entry(items=tuple(Item(f.lay) for f in flags))),
+            alert=tier == protocol.guidance.red_flag_tiers[0],  # the most urgent tier
+        )
+        for tier, flags in tiers
+    ]
 
 
 def patient_handout(
@@ -309,8 +340,10 @@ def patient_handout(
             if spec.handout == section.id
         ]
         blocks = tuple(e for e in entries if e)
-        if blocks:
+        warning_signs = _warning_sign_sections(protocol, section.id)
+        if blocks or warning_signs:
             sections.append(Section(section.title, 1, blocks))
+            sections.extend(warning_signs)
     name = record.patient.id if deidentify else _v(record.patient.name)
     return Document(
         protocol.handout.title,

@@ -81,6 +81,7 @@ class Section:
     title: str
     level: int = 1
     blocks: tuple[Block, ...] = ()
+    alert: bool = False  # a heading to stand out (the handout's emergency warning signs): red where colour exists
 
 
 @dataclass(frozen=True)

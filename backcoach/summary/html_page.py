@@ -16,6 +16,7 @@ body { font: 11pt/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; 
 h1 { font-size: 1.5em; margin: 0 0 .2em; }
 h2 { font-size: 1.15em; border-bottom: 1px solid #999; margin: 1.2em 0 .4em; padding-bottom: .1em; }
 h3 { font-size: 1em; margin: .9em 0 .3em; }
+h3.alert { color: #a00000; border-left: .3em solid #a00000; padding-left: .4em; }
 .subtitle { color: #555; margin: 0 0 .8em; }
 dl { display: grid; grid-template-columns: minmax(8rem, 1fr) 2fr; gap: .15em 1em; margin: .3em 0; }
 dt { color: #555; }
@@ -100,7 +101,9 @@ def to_html(doc: Document) -> str:
             body.append(f"<section><h2>{_t(section.title)}</h2>")
             open_section = True
         else:
-            body.append(f"<h3>{_t(section.title)}</h3>")
+            body.append(
+                f'<h3 class="alert">{_t(section.title)}</h3>' if section.alert else f"<h3>{_t(section.title)}</h3>"
+            )
         body.append(_blocks(section.blocks))
     if open_section:
         body.append("</section>")

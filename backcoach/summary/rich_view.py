@@ -91,7 +91,7 @@ def renderable(doc: Document) -> RenderableType:
         if section.level == 1:
             parts += [Text(""), Rule(Text(section.title, style="bold"), align="left")]
         else:
-            parts += [Text(""), Text(section.title, style="bold")]
+            parts += [Text(""), Text(section.title, style="bold red" if section.alert else "bold")]
         parts += _blocks(section.blocks)
     return Group(*parts)
 

@@ -15,6 +15,25 @@ def _item(label: str, text: str, chosen: bool = False) -> Content:
     return head + ("\n" + literal(text) if text else Content(""))
 
 
+def _detail(text: str) -> Content:
+    return "\n  " + literal(text, "dim") if text else Content("")
+
+
+def _warning_signs(protocol: Protocol, chosen: list[str]) -> list[Content]:
+    """Each tier (most urgent first) with what to do when one of its signs is present, then its signs, those gone
+    through marked; then the sources the signs cite."""
+    g = protocol.guidance
+    blocks = []
+    for tier, flags in g.red_flags_by_tier():
+        style = "bold reverse" if tier is g.red_flag_tiers[0] else "bold"
+        head = literal(f" {tier.marker} ", style) + literal(f" {tier.label}", "bold") + "\n" + literal(tier.action)
+        signs = [literal(("✓ " if f.id in chosen else "• ") + f.label, "bold") + _detail(f.detail) for f in flags]
+        blocks.append(Content("\n").join([head, *signs]))
+    blocks.append(literal(g.red_flags_source, "dim"))
+    blocks += [literal(s.cite(), "dim") for s in g.red_flag_sources()]
+    return blocks
+
+
 def guidance_for(protocol: Protocol, component: Component, session: Session) -> Content:
     """Everything the pack offers for this component's fields, current choices marked."""
     g = protocol.guidance
@@ -29,11 +48,11 @@ def guidance_for(protocol: Protocol, component: Component, session: Session) -> 
             blocks.append(literal(g.smart_source, "dim"))
         elif spec.type == "goal_review":
             blocks += [_item(o.label, o.prompt) for o in spec.attainment]
+        elif spec.type == "multi" and spec.options_from == "red_flags":
+            blocks += _warning_signs(protocol, answer or [])
         elif spec.type == "multi" and spec.options_from:
             chosen = answer or []
             blocks += [_item(o.label, o.text, o.id in chosen) for o in protocol.options(spec)]
-            if spec.options_from == "red_flags":
-                blocks.append(literal(g.red_flags_source, "dim"))
     if not blocks:
         blocks = [literal("Why?", "bold"), *(literal(line) for line in component.why)]
     return Content("\n\n").join(blocks)
