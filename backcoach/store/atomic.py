@@ -100,15 +100,74 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
         fh.write(data)
 
 
-def read_json(path: Path) -> Any:
-    """Read a JSON file; a file that is empty, truncated or not JSON raises DamagedFile."""
-    raw = Path(path).read_bytes()
+MAX_DEPTH = 64  # a patient file nests about 10 deep; deeper is no file of ours, and would strain what reads it
+
+
+class BadJSON(ValueError):
+    """Bytes that are not JSON backcoach can read; `reason` says why in a few words (no content from the file)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _no_constant(name: str) -> Any:
+    raise BadJSON(f"not valid JSON: {name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise BadJSON("not valid JSON: a number too large to read")
+    return value
+
+
+def _check_depth(data: Any) -> None:
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        if depth > MAX_DEPTH:
+            raise BadJSON(f"nested more than {MAX_DEPTH} levels deep")
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+
+
+def parse_json(raw: bytes) -> Any:
+    """The one way backcoach reads JSON from a file: whatever is wrong with the bytes (not UTF-8, not JSON, nested
+    too deep, NaN or a number out of range, …) raises BadJSON, never another error; Infinity and NaN are refused so
+    every number read is one a later step can use."""
     if not raw.strip():
-        raise DamagedFile(path, "empty file")
+        raise BadJSON("empty file")
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DamagedFile(path, f"not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+        data = json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
+    except BadJSON:
+        raise
+    except RecursionError:
+        raise BadJSON(f"nested more than {MAX_DEPTH} levels deep") from None
+    except UnicodeDecodeError:
+        raise BadJSON("not valid JSON: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise BadJSON(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except ValueError:  # an integer of thousands of digits
+        raise BadJSON("not valid JSON: a number too large to read") from None
+    _check_depth(data)
+    return data
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file. A missing file raises FileNotFoundError; every other way it cannot be read or parsed
+    (empty, truncated, not JSON, unreadable, a folder, …) raises DamagedFile naming it."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise DamagedFile(path, f"cannot be read: {exc.strerror or type(exc).__name__}") from None
+    try:
+        return parse_json(raw)
+    except BadJSON as exc:
+        raise DamagedFile(path, exc.reason) from None
 
 
 def dump_json(data: Any) -> bytes:

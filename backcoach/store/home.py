@@ -10,7 +10,7 @@ from typing import Any
 
 from tinydb import TinyDB, where
 
-from backcoach.errors import UsageError
+from backcoach.errors import BackcoachError, UsageError
 from backcoach.locations import ensure_private_dir
 from backcoach.model import SCHEMA_VERSION, Patient, PatientRecord, Session, check_patient_id, new_id, now
 from backcoach.store.atomic import AtomicJSONStorage, atomic_write, dump_json, read_json
@@ -69,6 +69,8 @@ def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord
         record = PatientRecord.from_dict({"patient": patients[0], "sessions": list(data.get("sessions", {}).values())})
     except DamagedFile:
         raise
+    except BackcoachError as exc:  # a value no typed text could hold (too long), an invalid id, …
+        raise DamagedFile(path, f"unreadable record: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - any malformed content means the same thing: damaged
         raise DamagedFile(path, f"unreadable record ({type(exc).__name__})") from None
     if path.name != f"{record.patient.id}.json":
@@ -143,8 +145,10 @@ class Home:
         return self.patients_dir / f"{check_patient_id(patient_id)}.json"
 
     def patient_ids(self) -> list[str]:
-        """Ids of every patient file on disk, sorted."""
+        """Ids of every patient file on disk, sorted; DamagedFile when the patients folder is something else."""
         if not self.patients_dir.is_dir():
+            if self.patients_dir.exists():
+                raise DamagedFile(self.patients_dir, "not a folder")
             return []
         ids = []
         with os.scandir(self.patients_dir) as it:
@@ -196,9 +200,11 @@ class Home:
     def load(self, patient_id: str) -> PatientRecord:
         """Read a patient with all sessions, without taking the lock (read-only use)."""
         path = self.patient_path(patient_id)
-        if not path.exists():
-            raise PatientNotFound(patient_id)
-        return record_from_tinydb(path, read_json(path))
+        try:
+            data = read_json(path)
+        except FileNotFoundError:
+            raise PatientNotFound(patient_id) from None
+        return record_from_tinydb(path, data)
 
     def open(self, patient_id: str) -> PatientWriter:
         """Open a patient for writing; raises PatientLocked if another process has it open."""

@@ -63,6 +63,9 @@ def repair_under_lock(home: Home, pid: str, path: Path, check: Callable[[Any], o
 def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> int:
     """Check (and with `repair` mend) one store's patient files and index; `where` prefixes what is reported (the
     store's folder in the home). Returns how many patient files were checked."""
+    if home.patients_dir.exists() and not home.patients_dir.is_dir():
+        report.problems.append(f"{where}patients: not a folder (it should hold the patient files)")
+        return 0
     ids = home.patient_ids()
     for pid in ids:
         path = home.patients_dir / f"{pid}.json"
@@ -74,6 +77,9 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
                 done = repair_under_lock(home, pid, path, partial(record_from_tinydb, path)) if repair else None
             except PatientLocked as locked:  # the others are still checked and mended
                 report.problems.append(f"{name}: {exc.reason}; not repaired: {locked}")
+                continue
+            except OSError as failed:  # it cannot be read (kept aside) or replaced: it is left exactly as it is
+                report.problems.append(f"{name}: {exc.reason}; not repaired: {failed.strerror or failed}")
                 continue
             if done:
                 report.repaired.append(f"{where}patients/{done}")
@@ -101,9 +107,14 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
 
 def check_home(home: Home, *, repair: bool = False) -> CheckReport:
     report = CheckReport()
+    if home.root.exists() and not home.root.is_dir():
+        report.problems.append(f"{home.root}: not a folder (it should be backcoach's data folder)")
+        return report
     report.checked = _check_store(home, "", report, repair)
     practice = Home(home.practice_dir)
-    if practice.root.is_dir():
+    if practice.root.exists() and not practice.root.is_dir():
+        report.problems.append("practice: not a folder (it should hold the practice attempts)")
+    elif practice.root.is_dir():
         report.attempts = _check_store(practice, "practice/", report, repair)
     return report
 
