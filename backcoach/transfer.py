@@ -8,7 +8,6 @@ differs is refused unless `replace` is set. A de-identified export cannot be imp
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from backcoach.errors import BackcoachError
 from backcoach.model import PATIENT_ID, SCHEMA_VERSION, PatientRecord, Session, normalise_answer
 from backcoach.protocol import Protocol
 from backcoach.store import Home
+from backcoach.store.atomic import BadJSON, parse_json
 from backcoach.summary.build import age_band, first_day
 from backcoach.textclean import json_text
 
@@ -76,12 +76,12 @@ def parse_export(data: Any, protocol: Protocol) -> PatientRecord:
         record = PatientRecord.from_dict(data)
     except BackcoachError as exc:
         raise ImportRefused(str(exc)) from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise ImportRefused(f"not a valid backcoach record ({type(exc).__name__})") from None
     component_ids = {c.id for c in protocol.components}
     seen: set[str] = set()
     for session in record.sessions:
-        if not isinstance(session.id, str) or not PATIENT_ID.match(session.id) or session.id in seen:
+        if not isinstance(session.id, str) or not PATIENT_ID.fullmatch(session.id) or session.id in seen:
             raise ImportRefused(f"session id {str(session.id)[:40]!r} is invalid or repeated")
         seen.add(session.id)
         if session.patient_id != record.patient.id:
@@ -114,10 +114,11 @@ def _checked_answers(protocol: Protocol, session_id: str, answers: Any) -> dict[
 
 
 def read_export(path: Path, protocol: Protocol) -> PatientRecord:
+    """The record a file holds; ImportRefused whatever is wrong with its content (OSError when it cannot be read)."""
     try:
-        data = json.loads(Path(path).read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ImportRefused("not valid JSON") from None
+        data = parse_json(Path(path).read_bytes())
+    except BadJSON as exc:
+        raise ImportRefused(exc.reason) from None
     return parse_export(data, protocol)
 
 

@@ -16,6 +16,7 @@ from backcoach.model import SCHEMA_VERSION, Patient, PatientRecord, Session, che
 from backcoach.store.atomic import AtomicJSONStorage, atomic_write, dump_json, read_json
 from backcoach.store.errors import DamagedFile, PatientNotFound
 from backcoach.store.lock import PatientLock
+from backcoach.textclean import loaded_text
 
 INDEX_SCHEMA = 1
 
@@ -52,6 +53,37 @@ class IndexEntry:
             size=size,
             mtime_ns=mtime_ns,
         )
+
+
+_INDEX_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "name": (str,),
+    "born": (int, type(None)),
+    "archived": (bool,),
+    "created": (str, type(None)),
+    "sessions": (int,),
+    "last_session": (str, type(None)),
+    "open_session": (str, type(None)),
+    "damaged": (str, type(None)),
+    "size": (int,),
+    "mtime_ns": (int,),
+}
+
+
+def _cached_entry(pid: str, raw: Any) -> IndexEntry | None:
+    """An index.json entry as an IndexEntry, its text cleaned and bounded like typed text; None unless every value
+    has the type backcoach writes (the index is a cache: a wrong entry only means the file is read again)."""
+    if not isinstance(raw, dict) or raw.keys() != _INDEX_TYPES.keys() or raw["id"] != pid:
+        return None
+    for key, types in _INDEX_TYPES.items():
+        value = raw[key]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            return None
+    try:
+        text = {key: loaded_text(value, field=key) for key, value in raw.items() if isinstance(value, str)}
+    except BackcoachError:
+        return None
+    return IndexEntry(**{**raw, **text})
 
 
 def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord:
@@ -229,11 +261,13 @@ class Home:
 
     # --- index ----------------------------------------------------------------------------------------------
     def _read_index(self) -> dict[str, IndexEntry]:
+        """The cached entries; one that is not as this backcoach writes it is left out (its file is read again)."""
         try:
             data = read_json(self.index_path)
             if data.get("schema") != INDEX_SCHEMA:
                 return {}
-            return {pid: IndexEntry(**e) for pid, e in data["patients"].items()}
+            cached = ((pid, _cached_entry(pid, e)) for pid, e in data["patients"].items())
+            return {pid: entry for pid, entry in cached if entry is not None}
         except (OSError, DamagedFile, AttributeError, KeyError, TypeError):
             return {}
 
