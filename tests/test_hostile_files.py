@@ -86,7 +86,7 @@ def test_one_hostile_patient_file_is_named_and_every_other_patient_still_works(m
 
     code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
     if kind == "a folder":  # what cannot be kept aside is never replaced
-        assert code == 3 and "patients/b.json: cannot be read" in err and "not repaired" in err
+        assert code == 3 and "patients/b.json: a folder, not a file; not repaired" in err
         assert (path / "inside.txt").exists()
     else:
         assert code == 0 and "repaired: patients/b.json: restored from b.json.bak" in out
@@ -97,9 +97,9 @@ def test_a_folder_named_like_a_patient_file_with_no_bak_is_reported_by_name(monk
     home = clinic(tmp_path / "home")
     (home.patients_dir / "zzz.json").mkdir()
     code, out, err = cli(monkeypatch, capsys, home, "patient", "list")
-    assert code == 0 and "patients/zzz.json is damaged (cannot be read: Is a directory)" in err
+    assert code == 0 and "patients/zzz.json is damaged (a folder, not a file)" in err
     code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
-    assert code == 3 and "problem: patients/zzz.json: cannot be read: Is a directory" in err
+    assert code == 3 and "problem: patients/zzz.json: a folder, not a file" in err
     assert (home.patients_dir / "zzz.json").is_dir()
 
 
@@ -388,3 +388,55 @@ def test_one_bad_import_file_never_stops_the_good_ones(monkeypatch, capsys, tmp_
     assert f"{folder}: cannot read" in err and "internal error" not in err
     assert f"{good}: patient {PATIENT_ID}" in out and "1 file(s) imported, 3 refused" in out
     assert home.load(PATIENT_ID).sessions
+
+
+# --- more hostile files: things that are not plain files, where plain files should be ---------------------------
+
+
+@pytest.mark.parametrize("kind", ["a FIFO", "a symlink to /dev/zero"])
+def test_a_patient_file_that_never_ends_is_damaged_and_nothing_waits_on_it(monkeypatch, capsys, tmp_path, kind):
+    if os.name != "posix":
+        pytest.skip("FIFOs and /dev/zero are POSIX")
+    home = clinic(tmp_path / "home")
+    path = home.patients_dir / "b.json"
+    path.unlink()
+    os.mkfifo(path) if kind == "a FIFO" else path.symlink_to("/dev/zero")
+    code, out, err = cli(monkeypatch, capsys, home, "patient", "list")
+    assert code == 0 and "patients/b.json is damaged (not a regular file)" in err
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
+    assert code == 3 and "patients/b.json: not a regular file; not repaired: cannot be kept aside" in err
+    assert path.is_symlink() or path.is_fifo()  # left as it was
+
+
+def test_a_folder_where_a_bak_should_be_is_named_and_reported(monkeypatch, capsys, tmp_path):
+    home = clinic(tmp_path / "home")
+    bak = home.patients_dir / "b.json.bak"
+    bak.unlink()
+    bak.mkdir()
+    code, out, err = cli(monkeypatch, capsys, home, "patient", "archive", "b")
+    assert code == 1 and err.strip().endswith("patients/b.json.bak: Is a directory")
+    assert sorted(p.name for p in home.patients_dir.iterdir() if p.name.startswith(".")) == []  # no temp link left
+    assert not home.load("b").patient.archived
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check")
+    assert code == 3 and "problem: patients/b.json.bak: a folder, not a file" in err
+
+
+def test_a_folder_where_the_index_should_be_is_a_problem_repair_reports(monkeypatch, capsys, tmp_path):
+    home = clinic(tmp_path / "home")
+    home.index_path.unlink()
+    home.index_path.mkdir()
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
+    assert code == 3 and "problem: index.json: a folder, not a file; not rebuilt" in err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[]", b'"text"', b"null", b"42", b'{"meta": []}', b"\xef\xbb\xbf[" + b"[" * 100 + b"]" * 101],
+    ids=["list", "string", "null", "number", "meta a list", "BOM and 101 deep"],
+)
+def test_a_patient_file_of_another_shape_is_damaged(home, content):
+    home.add_patient("A", patient_id="a")
+    home.patient_path("a").write_bytes(content)
+    with pytest.raises(DamagedFile):
+        home.load("a")
+    assert [e.damaged is not None for e in home.index()] == [True]

@@ -263,6 +263,9 @@ def check_attempts(home: Home, *, repair: bool = False) -> tuple[list[str], list
         except PatientLocked as locked:  # open in a window: the others are still mended
             problems.append(f"{name}: {result.reason}; not repaired: {locked}")
             continue
+        except OSError as failed:  # it cannot be read (kept aside) or replaced: it is left exactly as it is
+            problems.append(f"{name}: {result.reason}; not repaired: {failed.strerror or failed}")
+            continue
         if done:
             repaired.append(f"practice/meta/{done}")
         else:

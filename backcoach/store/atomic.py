@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,7 +47,12 @@ def _keep_backup(path: Path) -> None:
     except OSError:  # no hard links on this filesystem: copy
         tmp.write_bytes(path.read_bytes())
         os.chmod(tmp, FILE_MODE)
-    os.replace(tmp, bak)
+    try:
+        os.replace(tmp, bak)
+    except OSError as exc:  # a folder where the .bak should be, say: named, and no temp link left behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise type(exc)(exc.errno, exc.strerror, str(bak)) from None
 
 
 @contextlib.contextmanager
@@ -154,12 +160,33 @@ def parse_json(raw: bytes) -> Any:
     return data
 
 
+MAX_FILE_BYTES = 256 << 20  # a patient file this big is no file of ours (a text answer is at most 64 KiB)
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file of a sane size; a folder, a FIFO, a device (a symlink to
+    /dev/zero) or a huge file raises DamagedFile, without waiting on it or reading it all into memory."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise DamagedFile(path, "a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise DamagedFile(path, "not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise DamagedFile(path, f"{st.st_size >> 20} MiB; no backcoach file is over {MAX_FILE_BYTES >> 20} MiB")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
 def read_json(path: Path) -> Any:
     """Read a JSON file. A missing file raises FileNotFoundError; every other way it cannot be read or parsed
     (empty, truncated, not JSON, unreadable, a folder, …) raises DamagedFile naming it."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise
     except OSError as exc:

@@ -88,6 +88,8 @@ def _cached_entry(pid: str, raw: Any) -> IndexEntry | None:
 
 def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord:
     """Build a record from a patient file's TinyDB tables; anything unexpected is a DamagedFile."""
+    if not isinstance(data, dict):
+        raise DamagedFile(path, "not a backcoach patient file" if data else "no patient in file")
     if not data:
         raise DamagedFile(path, "no patient in file")
     try:
