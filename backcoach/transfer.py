@@ -16,8 +16,8 @@ from typing import Any
 from backcoach.errors import BackcoachError
 from backcoach.model import PATIENT_ID, SCHEMA_VERSION, PatientRecord, Session, normalise_answer
 from backcoach.protocol import Protocol
-from backcoach.store import Home
-from backcoach.store.atomic import BadJSON, parse_json
+from backcoach.store import DamagedFile, Home
+from backcoach.store.atomic import BadJSON, parse_json, read_regular
 from backcoach.summary.build import age_band, first_day
 from backcoach.textclean import json_text
 
@@ -71,7 +71,7 @@ def parse_export(data: Any, protocol: Protocol) -> PatientRecord:
     if data.get("deidentified"):
         raise ImportRefused("a de-identified export cannot be imported (its names and dates were replaced)")
     if data.get("schema") != SCHEMA_VERSION:
-        raise ImportRefused(f"record schema {data.get('schema')!r}; this backcoach reads schema {SCHEMA_VERSION}")
+        raise ImportRefused(f"record schema {data.get('schema')!r:.40}; this backcoach reads schema {SCHEMA_VERSION}")
     try:
         record = PatientRecord.from_dict(data)
     except BackcoachError as exc:
@@ -116,8 +116,8 @@ def _checked_answers(protocol: Protocol, session_id: str, answers: Any) -> dict[
 def read_export(path: Path, protocol: Protocol) -> PatientRecord:
     """The record a file holds; ImportRefused whatever is wrong with its content (OSError when it cannot be read)."""
     try:
-        data = parse_json(Path(path).read_bytes())
-    except BadJSON as exc:
+        data = parse_json(read_regular(Path(path)))  # a FIFO or /dev/zero is refused, never waited on
+    except (BadJSON, DamagedFile) as exc:
         raise ImportRefused(exc.reason) from None
     return parse_export(data, protocol)
 

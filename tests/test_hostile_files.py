@@ -382,11 +382,15 @@ def test_one_bad_import_file_never_stops_the_good_ones(monkeypatch, capsys, tmp_
     big.write_text(big.read_text().replace('"schema": 1', '"schema": ' + "1" * 5000))
     folder = tmp_path / "folder.json"
     folder.mkdir()
-    code, out, err = cli(monkeypatch, capsys, home, "import", str(deep), str(big), str(folder), str(good))
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    files = (deep, big, folder, fifo, tmp_path / "missing.json", good)
+    code, out, err = cli(monkeypatch, capsys, home, "import", *map(str, files))
     assert code == 1, err
     assert f"{deep}: nested more than 64 levels deep" in err and f"{big}: not valid JSON" in err
-    assert f"{folder}: cannot read" in err and "internal error" not in err
-    assert f"{good}: patient {PATIENT_ID}" in out and "1 file(s) imported, 3 refused" in out
+    assert f"{folder}: a folder, not a file" in err and f"{fifo}: not a regular file" in err
+    assert "missing.json: cannot read (No such file or directory)" in err
+    assert f"{good}: patient {PATIENT_ID}" in out and "1 file(s) imported, 5 refused" in out
     assert home.load(PATIENT_ID).sessions
 
 
