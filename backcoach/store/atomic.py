@@ -129,13 +129,17 @@ def _finite(text: str) -> float:
 
 
 def _check_depth(data: Any) -> None:
-    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
-    while stack:
-        value, depth = stack.pop()
-        children = value.values() if isinstance(value, dict) else value
+    """BadJSON when containers nest deeper than MAX_DEPTH (level by level: no recursion, no per-item tuples)."""
+    level = [data] if type(data) in (dict, list) else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > MAX_DEPTH:
             raise BadJSON(f"nested more than {MAX_DEPTH} levels deep")
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+        inner = []
+        for value in level:
+            inner += [c for c in (value.values() if type(value) is dict else value) if type(c) in (dict, list)]
+        level = inner
 
 
 def parse_json(raw: bytes) -> Any:
