@@ -19,7 +19,7 @@ from typer.models import CommandInfo, TyperInfo
 
 from backcoach import __version__
 from backcoach.commands import AppState, consult, db, demo, export, patient, practice, protocol
-from backcoach.errors import BackcoachError
+from backcoach.errors import BackcoachError, error_line
 
 # The subcommands. Typer would turn every one into a Click command (inspecting each function's signature) on every
 # run; the root group below converts only the one that is run (with the same typer.main functions Typer uses), so
@@ -117,28 +117,19 @@ def root(
     if ctx.invoked_subcommand is None:
         from backcoach.tui import run_app
 
-        run_app(ctx.obj.open_home(), ctx.obj.protocol())
+        raise typer.Exit(run_app(ctx.obj.open_home(), ctx.obj.protocol()) or 0)
 
 
 def main() -> None:
     """Console-script entry point: run the app and turn known errors into one line and an exit code."""
     try:
         app()
-    except BackcoachError as exc:
-        print(f"backcoach: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
-    except OSError as exc:  # a folder that cannot be created, a full disk, a permission: name it, no traceback
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"backcoach: {where}{exc.strerror or exc}", file=sys.stderr)
-        sys.exit(1)
     except KeyboardInterrupt:
         print("backcoach: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # a bug: say so in one line; the traceback only on request, never with locals
-        if os.environ.get("BACKCOACH_DEBUG"):
+    except Exception as exc:  # a bug: one line; the traceback only on request, never with locals
+        if os.environ.get("BACKCOACH_DEBUG") and not isinstance(exc, (BackcoachError, OSError)):
             raise
-        print(
-            f"backcoach: internal error ({type(exc).__name__}); set BACKCOACH_DEBUG=1 for details",
-            file=sys.stderr,
-        )
-        sys.exit(1)
+        line, code = error_line(exc)
+        print(line, file=sys.stderr)
+        sys.exit(code)

@@ -14,10 +14,10 @@ from typing import Any
 
 from backcoach.errors import BackcoachError, UsageError
 from backcoach.protocol import ATTAINMENT_IDS, DECISION_IDS, Field, Protocol
-from backcoach.textclean import clean_text
+from backcoach.textclean import MAX_LABEL_BYTES, check_size, clean_text, loaded_text
 
 SCHEMA_VERSION = 1
-PATIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+PATIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # whole ids only: always fullmatch
 KINDS = ("initial", "follow-up")
 STATUSES = ("open", "complete")
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no look-alikes (0/o, 1/l/i)
@@ -40,7 +40,7 @@ def new_id(length: int = 8) -> str:
 
 def check_patient_id(patient_id: str) -> str:
     """Refuse any id that could name a path outside the patients folder."""
-    if not isinstance(patient_id, str) or not PATIENT_ID.match(patient_id):
+    if not isinstance(patient_id, str) or not PATIENT_ID.fullmatch(patient_id):
         shown = patient_id if isinstance(patient_id, str) and len(patient_id) <= 70 else f"{str(patient_id)[:20]}…"
         raise UsageError(
             f"invalid patient id {shown!r}: use 1–64 letters, digits, '-' or '_', starting with a letter or digit"
@@ -197,12 +197,12 @@ class Session:
             raise ValueError(f"session {d.get('id')!r}: answers are not a table per component")
         if not isinstance(done, list) or not all(isinstance(c, str) for c in done):
             raise ValueError(f"session {d.get('id')!r}: 'done' is not a list of component ids")
-        return cls(
-            id=d["id"],
-            patient_id=d["patient_id"],
+        return cls(  # ids are kept as stored (they link things; screens show their controls) but bounded
+            id=check_size(d["id"], field="a session's id", limit=MAX_LABEL_BYTES),
+            patient_id=check_size(d["patient_id"], field="a session's patient id", limit=MAX_LABEL_BYTES),
             kind=d["kind"],
-            protocol_id=d["protocol_id"],
-            protocol_version=d["protocol_version"],
+            protocol_id=loaded_text(d["protocol_id"], field="a session's protocol_id"),
+            protocol_version=loaded_text(d["protocol_version"], field="a session's protocol_version"),
             started=_dt(d["started"]),
             ended=_dt(d.get("ended")),
             updated=_dt(d.get("updated") or d["started"]),
@@ -278,8 +278,14 @@ def _text(value: Any, where: str, stored: bool = False) -> str:
     if not isinstance(value, str):
         raise AnswerError(f"{where}: expected text")
     if stored:
-        return value if value.strip() else ""
+        cleaned = check_size(value, field=where)
+        return cleaned if cleaned.strip() else ""
     return clean_text(value, field=where).rstrip()
+
+
+def _item_id(value: Any, where: str) -> str:
+    """A goal's or rated item's id: a new one when there is none; one from a file is cleaned and bounded."""
+    return loaded_text(str(value), field=where) if value else new_id()
 
 
 def _int_in(value: Any, lo: int, hi: int, where: str) -> int:
@@ -306,7 +312,7 @@ def normalise_goal(protocol: Protocol, goal: Any, where: str, stored: bool = Fal
     text = _text(goal.get("text", ""), f"{where}.text", stored)
     if not text and not parts:
         return None
-    return {"id": str(goal.get("id") or new_id()), "text": text, "parts": parts}
+    return {"id": _item_id(goal.get("id"), f"{where}.id"), "text": text, "parts": parts}
 
 
 def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: bool = False) -> Any:
@@ -358,7 +364,7 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: boo
                 rating = raw.get("rating")
                 if rating is not None:
                     rating = _int_in(rating, spec.min, spec.max, f"{where}[{i}].rating")
-                items.append({"id": str(raw.get("id") or new_id()), "item": item, "rating": rating})
+                items.append({"id": _item_id(raw.get("id"), f"{where}[{i}].id"), "item": item, "rating": rating})
         return items or None
     if t == "goal_review":
         if not isinstance(value, list):
@@ -375,11 +381,12 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: boo
                 raise AnswerError(f"{w}.decision: expected one of {', '.join(DECISION_IDS)}")
             revised = raw.get("revised")
             revised = normalise_goal(protocol, revised, f"{w}.revised", stored) if revised else None
+            goal_id = _item_id(raw["goal_id"], f"{w}.goal_id")
             if revised:
-                revised["id"] = str(raw["goal_id"])
+                revised["id"] = goal_id
             reviews.append(
                 {
-                    "goal_id": str(raw["goal_id"]),
+                    "goal_id": goal_id,
                     "attainment": attainment,
                     "note": _text(raw.get("note", ""), f"{w}.note", stored),
                     "decision": decision,

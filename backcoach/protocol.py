@@ -22,7 +22,7 @@ OPTION_SOURCES = ("key_messages", "strategies", "red_flags")
 ATTAINMENT_IDS = ("achieved", "partly", "not_at_all")
 DECISION_IDS = ("keep", "adjust", "close")
 BUILTIN_PACK = ("protocol", "table1.en.toml")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = re.compile(r"[a-z][a-z0-9_]*")  # whole ids only: always fullmatch
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,7 @@ class PackReader:
         return tuple(self.typed(v, f"{path}[{i}]", str) for i, v in enumerate(values))
 
     def ident(self, value: str, path: str) -> str:
-        if not _ID.match(value):
+        if not _ID.fullmatch(value):
             raise self.fail(path, f"id {value!r} must be lower-case letters, digits and _ (starting with a letter)")
         return value
 
@@ -396,7 +396,7 @@ def _component(r: PackReader, raw: Any, path: str, phase_id: str, handout_ids: s
     t = r.table(raw, path, {"id": str, "number": int, "title": str, "how": list, "why": list, "fields": list})
     cid = t["id"]
     prefix, _, rest = cid.partition(".")
-    if prefix != phase_id or not _ID.match(rest):
+    if prefix != phase_id or not _ID.fullmatch(rest):
         raise r.fail(f"{path}.id", f"component id {cid!r} must be '{phase_id}.<name>'")
     fields = tuple(_field(r, f, f"{path}.fields[{i}]", handout_ids) for i, f in enumerate(t["fields"]))
     r.unique(list(fields), f"{path}.fields")

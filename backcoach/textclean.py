@@ -2,6 +2,7 @@
 
 C0/C1 control characters (ESC included) other than newline and tab, DEL, the bidi embedding/override/isolate
 characters and lone surrogates are removed; CRLF and lone CR become LF. A field larger than MAX_TEXT_BYTES is refused.
+Strings read from files go through the same rule (`loaded_text`), with a tighter limit for ids and labels.
 """
 
 import json
@@ -15,8 +16,15 @@ _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}\ud800-\udfff]")
 
 
+MAX_LABEL_BYTES = 1024  # an id, a version, a label read from a file: far more than any real one needs
+
+
 class TextTooLong(BackcoachError):
-    """A field is larger than MAX_TEXT_BYTES."""
+    """A field is larger than its limit (MAX_TEXT_BYTES for what a person types)."""
+
+
+class TextInvalid(BackcoachError):
+    """A value read from a file where text should be is something else."""
 
 
 def strip_unsafe(text: str) -> str:
@@ -30,13 +38,31 @@ def first_unsafe(text: str) -> str | None:
     return f"U+{ord(match.group()):04X}" if match else None
 
 
-def clean_text(text: str, *, field: str = "text") -> str:
+def check_size(text: str, *, field: str = "text", limit: int = MAX_TEXT_BYTES) -> str:
+    """`text` as it is; TextTooLong when it is larger than `limit` bytes (UTF-8)."""
+    if len(text) * 4 > limit:  # only then can it be over: most text is never encoded here
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise TextTooLong(f"{field} is {_size(size)}; the limit is {_size(limit)}")
+    return text
+
+
+def _size(n: int) -> str:
+    return f"{n // 1024} KiB" if n >= 1024 else f"{n} bytes"
+
+
+def clean_text(text: str, *, field: str = "text", limit: int = MAX_TEXT_BYTES) -> str:
     """Return `text` safe to store; raise TextTooLong when it is over the size limit."""
-    cleaned = strip_unsafe(text)
-    size = len(cleaned.encode("utf-8"))
-    if size > MAX_TEXT_BYTES:
-        raise TextTooLong(f"{field} is {size // 1024} KiB; the limit is {MAX_TEXT_BYTES // 1024} KiB")
-    return cleaned
+    return check_size(strip_unsafe(text), field=field, limit=limit)
+
+
+def loaded_text(value: object, *, field: str, limit: int = MAX_LABEL_BYTES) -> str:
+    """A string read from a file (an import, a patient file edited by hand, practice metadata, the index), made safe
+    as typed text is: anything but text raises TextInvalid; unsafe characters are removed; over `limit`, TextTooLong.
+    For what names or labels a thing (ids, versions, names); answers keep their text (see model.normalise_answer)."""
+    if not isinstance(value, str):
+        raise TextInvalid(f"{field}: expected text")
+    return clean_text(value, field=field, limit=limit)
 
 
 def _picture(match: re.Match) -> str:

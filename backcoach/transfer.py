@@ -8,7 +8,6 @@ differs is refused unless `replace` is set. A de-identified export cannot be imp
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from dataclasses import replace as replace_answers
 from datetime import date, datetime
@@ -26,7 +25,8 @@ from backcoach.model import (
     normalise_answer,
 )
 from backcoach.protocol import Protocol
-from backcoach.store import Home
+from backcoach.store import DamagedFile, Home
+from backcoach.store.atomic import BadJSON, parse_json, read_regular
 from backcoach.summary.build import age_band, first_day
 from backcoach.textclean import json_text
 
@@ -87,17 +87,17 @@ def parse_export(data: Any, protocol: Protocol) -> PatientRecord:
     if data.get("deidentified"):
         raise ImportRefused("a de-identified export cannot be imported (its names and dates were replaced)")
     if data.get("schema") != SCHEMA_VERSION:
-        raise ImportRefused(f"record schema {data.get('schema')!r}; this backcoach reads schema {SCHEMA_VERSION}")
+        raise ImportRefused(f"record schema {data.get('schema')!r:.40}; this backcoach reads schema {SCHEMA_VERSION}")
     try:
         record = PatientRecord.from_dict(data)
     except BackcoachError as exc:
         raise ImportRefused(str(exc)) from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise ImportRefused(f"not a valid backcoach record ({type(exc).__name__})") from None
     component_ids = {c.id for c in protocol.components}
     seen: set[str] = set()
     for session in record.sessions:
-        if not isinstance(session.id, str) or not PATIENT_ID.match(session.id) or session.id in seen:
+        if not isinstance(session.id, str) or not PATIENT_ID.fullmatch(session.id) or session.id in seen:
             raise ImportRefused(f"session id {str(session.id)[:40]!r} is invalid or repeated")
         seen.add(session.id)
         if session.patient_id != record.patient.id:
@@ -130,10 +130,11 @@ def _checked_answers(protocol: Protocol, session_id: str, answers: Any) -> dict[
 
 
 def read_export(path: Path, protocol: Protocol) -> PatientRecord:
+    """The record a file holds; ImportRefused whatever is wrong with its content (OSError when it cannot be read)."""
     try:
-        data = json.loads(Path(path).read_bytes())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ImportRefused("not valid JSON") from None
+        data = parse_json(read_regular(Path(path)))  # a FIFO or /dev/zero is refused, never waited on
+    except (BadJSON, DamagedFile) as exc:
+        raise ImportRefused(exc.reason) from None
     return parse_export(data, protocol)
 
 

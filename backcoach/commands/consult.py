@@ -26,4 +26,4 @@ def consult(
         raise typer.Exit(run_consultation(home, protocol, patient_id))
     from backcoach.tui import run_app
 
-    run_app(home, protocol, patient_id=patient_id)
+    raise typer.Exit(run_app(home, protocol, patient_id=patient_id) or 0)

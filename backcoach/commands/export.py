@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -164,6 +165,11 @@ def import_files(
                 f"cannot read ({exc.strerror})" if exc.filename == str(path) else f"{exc.filename}: {exc.strerror}"
             )
             print(f"backcoach: {path}: {problem}", file=sys.stderr)
+            failed, exit_code = failed + 1, max(exit_code, 1)
+        except Exception as exc:  # a bug this file brings out: said in one line, and the next files still go in
+            if os.environ.get("BACKCOACH_DEBUG"):
+                raise
+            print(f"backcoach: {path}: internal error ({type(exc).__name__}); not imported", file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, 1)
         else:
             typer.echo(f"{path}: {outcome.describe()}")

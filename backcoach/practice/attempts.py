@@ -13,6 +13,7 @@ written only by the process that holds the attempt's patient lock (a PracticeSes
 
 from __future__ import annotations
 
+import math
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,9 @@ from backcoach.protocol import Protocol
 from backcoach.store import DamagedFile, Home, PatientLocked
 from backcoach.store.atomic import atomic_write, dump_json, read_json
 from backcoach.store.maintenance import repair_under_lock
-from backcoach.textclean import clean_text, strip_unsafe
+from backcoach.textclean import MAX_LABEL_BYTES, MAX_TEXT_BYTES, check_size, clean_text, loaded_text
+
+MAX_PATH_BYTES = 4096
 
 META_FORMAT = "backcoach.practice/1"
 EARLIER_SESSION_MINUTES = 40
@@ -84,17 +87,34 @@ class AttemptMeta:
             raise ValueError("unknown format")
         if not all(isinstance(d.get(key, ""), str) for key in ("id", "case_id", "session_id", "student")):
             raise ValueError("ids and the student's name must be text")
-        return cls(
-            id=d["id"],
-            case_id=d["case_id"],
-            session_id=d["session_id"],
-            student=strip_unsafe(d.get("student", "")),  # cleaned on save; a hand-edited file may hold anything
+        seconds = {loaded_text(k, field="a phase"): float(v) for k, v in d["phase_seconds"].items()}
+        if not all(math.isfinite(v) for v in seconds.values()):
+            raise ValueError("phase times must be numbers")
+        return cls(  # every string is cleaned and bounded as typed text is: a hand-edited file may hold anything
+            id=loaded_text(d["id"], field="id"),
+            case_id=loaded_text(d["case_id"], field="case_id"),
+            session_id=check_size(d["session_id"], field="session_id", limit=MAX_LABEL_BYTES),  # as stored: a link
+            student=loaded_text(d.get("student", ""), field="student", limit=MAX_TEXT_BYTES),
             created=datetime.fromisoformat(d["created"]),
-            asked=[{"component": str(a["component"]), "how": int(a["how"]), "at": a["at"]} for a in d["asked"]],
-            phase_seconds={str(k): float(v) for k, v in d["phase_seconds"].items()},
+            asked=[
+                {
+                    "component": loaded_text(a["component"], field="asked component"),
+                    "how": _whole(a["how"]),
+                    "at": loaded_text(a["at"], field="asked at"),
+                }
+                for a in d["asked"]
+            ],
+            phase_seconds=seconds,
             finished=datetime.fromisoformat(d["finished"]) if d.get("finished") else None,
-            case_file=str(d.get("case_file") or ""),
+            case_file=loaded_text(d.get("case_file") or "", field="case_file", limit=MAX_PATH_BYTES),
         )
+
+
+def _whole(value: Any) -> int:
+    """A whole number from a file (a bullet's number); anything else raises ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10_000:
+        raise ValueError("expected a whole number")
+    return value
 
 
 class AttemptNotFound(BackcoachError):
@@ -178,7 +198,9 @@ class AttemptStore:
         """Attempt `attempt_id`'s metadata from what `path` holds (the file or its .bak), or DamagedFile."""
         try:
             meta = AttemptMeta.from_dict(data)
-        except (AttributeError, KeyError, TypeError, ValueError):
+        except BackcoachError as exc:  # text over its limit, or not text
+            raise DamagedFile(path, f"not a backcoach practice file: {exc}") from None
+        except (AttributeError, KeyError, TypeError, ValueError, OverflowError):
             raise DamagedFile(path, "not a backcoach practice file") from None
         if meta.id != attempt_id:
             raise DamagedFile(path, f"holds attempt {meta.id!r}, not {attempt_id!r}")
@@ -225,6 +247,8 @@ def check_attempts(home: Home, *, repair: bool = False) -> tuple[list[str], list
     store = AttemptStore(home)
     repaired: list[str] = []
     problems: list[str] = []
+    if not store.home.patients_dir.is_dir():  # none yet, or not a folder (which the store's check reports)
+        return repaired, problems
     for attempt_id, result in store.attempts():
         path = store.meta_path(attempt_id)
         if not (isinstance(result, DamagedFile) and Path(result.path) == path):
@@ -238,6 +262,9 @@ def check_attempts(home: Home, *, repair: bool = False) -> tuple[list[str], list
             done = repair_under_lock(store.home, attempt_id, path, fits)
         except PatientLocked as locked:  # open in a window: the others are still mended
             problems.append(f"{name}: {result.reason}; not repaired: {locked}")
+            continue
+        except OSError as failed:  # it cannot be read (kept aside) or replaced: it is left exactly as it is
+            problems.append(f"{name}: {result.reason}; not repaired: {failed.strerror or failed}")
             continue
         if done:
             repaired.append(f"practice/meta/{done}")

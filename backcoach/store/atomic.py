@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,7 +47,12 @@ def _keep_backup(path: Path) -> None:
     except OSError:  # no hard links on this filesystem: copy
         tmp.write_bytes(path.read_bytes())
         os.chmod(tmp, FILE_MODE)
-    os.replace(tmp, bak)
+    try:
+        os.replace(tmp, bak)
+    except OSError as exc:  # a folder where the .bak should be, say: named, and no temp link left behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise type(exc)(exc.errno, exc.strerror, str(bak)) from None
 
 
 @contextlib.contextmanager
@@ -100,15 +106,99 @@ def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool
         fh.write(data)
 
 
-def read_json(path: Path) -> Any:
-    """Read a JSON file; a file that is empty, truncated or not JSON raises DamagedFile."""
-    raw = Path(path).read_bytes()
+MAX_DEPTH = 64  # a patient file nests about 10 deep; deeper is no file of ours, and would strain what reads it
+
+
+class BadJSON(ValueError):
+    """Bytes that are not JSON backcoach can read; `reason` says why in a few words (no content from the file)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _no_constant(name: str) -> Any:
+    raise BadJSON(f"not valid JSON: {name} is not a number JSON allows")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise BadJSON("not valid JSON: a number too large to read")
+    return value
+
+
+def _check_depth(data: Any) -> None:
+    """BadJSON when containers nest deeper than MAX_DEPTH (level by level: no recursion, no per-item tuples)."""
+    level = [data] if type(data) in (dict, list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise BadJSON(f"nested more than {MAX_DEPTH} levels deep")
+        inner = []
+        for value in level:
+            inner += [c for c in (value.values() if type(value) is dict else value) if type(c) in (dict, list)]
+        level = inner
+
+
+def parse_json(raw: bytes) -> Any:
+    """The one way backcoach reads JSON from a file: whatever is wrong with the bytes (not UTF-8, not JSON, nested
+    too deep, NaN or a number out of range, …) raises BadJSON, never another error; Infinity and NaN are refused so
+    every number read is one a later step can use."""
     if not raw.strip():
-        raise DamagedFile(path, "empty file")
+        raise BadJSON("empty file")
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DamagedFile(path, f"not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+        data = json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
+    except BadJSON:
+        raise
+    except RecursionError:
+        raise BadJSON(f"nested more than {MAX_DEPTH} levels deep") from None
+    except UnicodeDecodeError:
+        raise BadJSON("not valid JSON: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise BadJSON(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except ValueError:  # an integer of thousands of digits
+        raise BadJSON("not valid JSON: a number too large to read") from None
+    _check_depth(data)
+    return data
+
+
+MAX_FILE_BYTES = 256 << 20  # a patient file this big is no file of ours (a text answer is at most 64 KiB)
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file of a sane size; a folder, a FIFO, a device (a symlink to
+    /dev/zero) or a huge file raises DamagedFile, without waiting on it or reading it all into memory."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise DamagedFile(path, "a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise DamagedFile(path, "not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise DamagedFile(path, f"{st.st_size >> 20} MiB; no backcoach file is over {MAX_FILE_BYTES >> 20} MiB")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file. A missing file raises FileNotFoundError; every other way it cannot be read or parsed
+    (empty, truncated, not JSON, unreadable, a folder, …) raises DamagedFile naming it."""
+    path = Path(path)
+    try:
+        raw = read_regular(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise DamagedFile(path, f"cannot be read: {exc.strerror or type(exc).__name__}") from None
+    try:
+        return parse_json(raw)
+    except BadJSON as exc:
+        raise DamagedFile(path, exc.reason) from None
 
 
 def dump_json(data: Any) -> bytes:

@@ -10,12 +10,13 @@ from typing import Any
 
 from tinydb import TinyDB, where
 
-from backcoach.errors import UsageError
+from backcoach.errors import BackcoachError, UsageError
 from backcoach.locations import ensure_private_dir
 from backcoach.model import SCHEMA_VERSION, Patient, PatientRecord, Session, check_patient_id, new_id, now
 from backcoach.store.atomic import AtomicJSONStorage, atomic_write, dump_json, read_json
 from backcoach.store.errors import DamagedFile, PatientNotFound
 from backcoach.store.lock import PatientLock
+from backcoach.textclean import loaded_text
 
 INDEX_SCHEMA = 1
 
@@ -54,8 +55,41 @@ class IndexEntry:
         )
 
 
+_INDEX_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "name": (str,),
+    "born": (int, type(None)),
+    "archived": (bool,),
+    "created": (str, type(None)),
+    "sessions": (int,),
+    "last_session": (str, type(None)),
+    "open_session": (str, type(None)),
+    "damaged": (str, type(None)),
+    "size": (int,),
+    "mtime_ns": (int,),
+}
+
+
+def _cached_entry(pid: str, raw: Any) -> IndexEntry | None:
+    """An index.json entry as an IndexEntry, its text cleaned and bounded like typed text; None unless every value
+    has the type backcoach writes (the index is a cache: a wrong entry only means the file is read again)."""
+    if not isinstance(raw, dict) or raw.keys() != _INDEX_TYPES.keys() or raw["id"] != pid:
+        return None
+    for key, types in _INDEX_TYPES.items():
+        value = raw[key]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            return None
+    try:
+        text = {key: loaded_text(value, field=key) for key, value in raw.items() if isinstance(value, str)}
+    except BackcoachError:
+        return None
+    return IndexEntry(**{**raw, **text})
+
+
 def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord:
     """Build a record from a patient file's TinyDB tables; anything unexpected is a DamagedFile."""
+    if not isinstance(data, dict):
+        raise DamagedFile(path, "not a backcoach patient file" if data else "no patient in file")
     if not data:
         raise DamagedFile(path, "no patient in file")
     try:
@@ -69,6 +103,8 @@ def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord
         record = PatientRecord.from_dict({"patient": patients[0], "sessions": list(data.get("sessions", {}).values())})
     except DamagedFile:
         raise
+    except BackcoachError as exc:  # a value no typed text could hold (too long), an invalid id, …
+        raise DamagedFile(path, f"unreadable record: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - any malformed content means the same thing: damaged
         raise DamagedFile(path, f"unreadable record ({type(exc).__name__})") from None
     if path.name != f"{record.patient.id}.json":
@@ -143,8 +179,10 @@ class Home:
         return self.patients_dir / f"{check_patient_id(patient_id)}.json"
 
     def patient_ids(self) -> list[str]:
-        """Ids of every patient file on disk, sorted."""
+        """Ids of every patient file on disk, sorted; DamagedFile when the patients folder is something else."""
         if not self.patients_dir.is_dir():
+            if self.patients_dir.exists():
+                raise DamagedFile(self.patients_dir, "not a folder")
             return []
         ids = []
         with os.scandir(self.patients_dir) as it:
@@ -196,9 +234,11 @@ class Home:
     def load(self, patient_id: str) -> PatientRecord:
         """Read a patient with all sessions, without taking the lock (read-only use)."""
         path = self.patient_path(patient_id)
-        if not path.exists():
-            raise PatientNotFound(patient_id)
-        return record_from_tinydb(path, read_json(path))
+        try:
+            data = read_json(path)
+        except FileNotFoundError:
+            raise PatientNotFound(patient_id) from None
+        return record_from_tinydb(path, data)
 
     def open(self, patient_id: str) -> PatientWriter:
         """Open a patient for writing; raises PatientLocked if another process has it open."""
@@ -223,11 +263,13 @@ class Home:
 
     # --- index ----------------------------------------------------------------------------------------------
     def _read_index(self) -> dict[str, IndexEntry]:
+        """The cached entries; one that is not as this backcoach writes it is left out (its file is read again)."""
         try:
             data = read_json(self.index_path)
             if data.get("schema") != INDEX_SCHEMA:
                 return {}
-            return {pid: IndexEntry(**e) for pid, e in data["patients"].items()}
+            cached = ((pid, _cached_entry(pid, e)) for pid, e in data["patients"].items())
+            return {pid: entry for pid, entry in cached if entry is not None}
         except (OSError, DamagedFile, AttributeError, KeyError, TypeError):
             return {}
 

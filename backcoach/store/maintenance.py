@@ -7,6 +7,7 @@ A home holds two stores of patient files: the clinic's (patients/) and the pract
 
 from __future__ import annotations
 
+import errno
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from backcoach.store.atomic import atomic_file, atomic_write, read_json
+from backcoach.store.atomic import atomic_file, atomic_write, read_json, read_regular
 from backcoach.store.errors import DamagedFile, PatientLocked
 from backcoach.store.home import Home, record_from_tinydb
 from backcoach.store.lock import PatientLock
@@ -46,7 +47,11 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
         atomic_write(path, bak.read_bytes())
         return f"{path.name}: restored from {bak.name} (it was missing)"
     aside = path.with_name(f"{path.name}.broken-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
-    atomic_write(aside, path.read_bytes())  # a copy: a crash before the restore still leaves the damaged file
+    try:
+        damaged = read_regular(path)  # never waits on a FIFO or reads /dev/zero for ever
+    except DamagedFile as exc:  # what cannot be kept aside is not replaced
+        raise OSError(errno.EINVAL, f"cannot be kept aside ({exc.reason})", str(path)) from None
+    atomic_write(aside, damaged)  # a copy: a crash before the restore still leaves the damaged file
     atomic_write(path, bak.read_bytes())
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
@@ -63,6 +68,9 @@ def repair_under_lock(home: Home, pid: str, path: Path, check: Callable[[Any], o
 def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> int:
     """Check (and with `repair` mend) one store's patient files and index; `where` prefixes what is reported (the
     store's folder in the home). Returns how many patient files were checked."""
+    if home.patients_dir.exists() and not home.patients_dir.is_dir():
+        report.problems.append(f"{where}patients: not a folder (it should hold the patient files)")
+        return 0
     ids = home.patient_ids()
     for pid in ids:
         path = home.patients_dir / f"{pid}.json"
@@ -75,6 +83,9 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
             except PatientLocked as locked:  # the others are still checked and mended
                 report.problems.append(f"{name}: {exc.reason}; not repaired: {locked}")
                 continue
+            except OSError as failed:  # it cannot be read (kept aside) or replaced: it is left exactly as it is
+                report.problems.append(f"{name}: {exc.reason}; not repaired: {failed.strerror or failed}")
+                continue
             if done:
                 report.repaired.append(f"{where}patients/{done}")
             else:
@@ -82,6 +93,9 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
                 report.problems.append(f"{name}: {exc.reason}{extra}")
         except Exception as exc:  # noqa: BLE001 - e.g. a file name that is not a valid id
             report.problems.append(f"{name}: {exc}")
+        bak = path.with_name(path.name + ".bak")
+        if bak.is_dir() and not bak.is_symlink():  # every later save of the patient would fail
+            report.problems.append(f"{name}.bak: a folder, not a file (the patient cannot be saved until it is moved)")
     index = f"{where}index.json"
     index_problems = []
     if home.index_path.exists():
@@ -92,8 +106,13 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
     elif ids:
         report.notes.append(f"{index}: not built yet (it is a cache; the next listing builds it)")
     if repair and (ids or home.index_path.exists()):
-        home.index(rebuild=True)
-        report.repaired += [f"{p} → index rebuilt" for p in index_problems] or [f"{index}: rebuilt"]
+        try:
+            home.index(rebuild=True)
+        except OSError as exc:  # a folder in its place, a read-only home: said, and left as it is
+            report.problems += index_problems or [f"{index}: not rebuilt"]
+            report.problems[-1] += f"; not rebuilt: {exc.strerror or exc}"
+        else:
+            report.repaired += [f"{p} → index rebuilt" for p in index_problems] or [f"{index}: rebuilt"]
     else:
         report.problems += index_problems
     return len(ids)
@@ -101,9 +120,14 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
 
 def check_home(home: Home, *, repair: bool = False) -> CheckReport:
     report = CheckReport()
+    if home.root.exists() and not home.root.is_dir():
+        report.problems.append(f"{home.root}: not a folder (it should be backcoach's data folder)")
+        return report
     report.checked = _check_store(home, "", report, repair)
     practice = Home(home.practice_dir)
-    if practice.root.is_dir():
+    if practice.root.exists() and not practice.root.is_dir():
+        report.problems.append("practice: not a folder (it should hold the practice attempts)")
+    elif practice.root.is_dir():
         report.attempts = _check_store(practice, "practice/", report, repair)
     return report
 

@@ -93,7 +93,7 @@ def _goal_items(protocol: Protocol, goals: list[dict[str, Any]], *, flags: bool)
 
 def _option_label(protocol: Protocol, spec: Field, value: str) -> str:
     """An option's label; the bare id if the pack in use no longer has that option."""
-    return next((o.label for o in protocol.options(spec) if o.id == value), value)
+    return next((o.label for o in protocol.options(spec) if o.id == value), _v(value))
 
 
 def _scale_text(spec: Field, value: int) -> str:
@@ -117,7 +117,7 @@ def _review_items(spec: Field, reviews: list[dict[str, Any]], goals: dict[str, G
             children.append(Item(decisions[review["decision"]]))
         if review["revised"]:
             children.append(Item("→ " + _v(review["revised"]["text"])))
-        items.append(Item(_v(state.goal["text"]) if state else review["goal_id"], children=tuple(children)))
+        items.append(Item(_v(state.goal["text"] if state else review["goal_id"]), children=tuple(children)))
     return tuple(items)
 
 
@@ -268,7 +268,7 @@ def clinician_summary(
     facts += [
         ("Session", f"{_v(session.id)} · {session.kind} · {session.status}"),
         ("Date", dates.show(session.started)),
-        ("Protocol", f"{session.protocol_id} {session.protocol_version}"),
+        ("Protocol", _v(f"{session.protocol_id} {session.protocol_version}")),
         ("Coverage", f"{len(covered)} of {len(protocol.components)} components addressed"),
     ]
     sections = [

@@ -28,13 +28,16 @@ def loading() -> Iterator[None]:
         gc.enable()
 
 
-def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> None:
-    """Open the home screen, or the consultation of `patient_id` directly; returns when the user quits."""
+def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> int:
+    """Open the home screen, or the consultation of `patient_id` directly; returns the exit code when the user
+    quits (0), or after an error no screen handled (its one line is on stderr by then)."""
     with loading():
         from backcoach.tui.app import BackcoachApp
+        from backcoach.tui.crash import finish
 
         app = BackcoachApp(home, protocol, patient_id=patient_id)
     app.run()
+    return finish(app)
 
 
 def check_practice() -> None:
@@ -58,10 +61,13 @@ def run_practice(session: PracticeSession) -> int | None:
     from backcoach.practice.feedback import result_line
 
     with loading():
+        from backcoach.tui.crash import finish
         from backcoach.tui.practice_app import PracticeApp
 
         app = PracticeApp(session)
     app.run()
+    if code := finish(app):  # it crashed: its one line is on stderr; the attempt is as last saved
+        return code
     console = Console(highlight=False)
     if session.meta.finished:
         console.print(result_line(session.feedback()))

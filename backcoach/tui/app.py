@@ -15,6 +15,7 @@ from backcoach.model import PatientRecord, Session
 from backcoach.protocol import Protocol
 from backcoach.store import Home, PatientLocked
 from backcoach.tui.commands import BackcoachCommands
+from backcoach.tui.crash import OneLineCrash
 from backcoach.tui.display import day
 from backcoach.tui.screens.consult import ConsultScreen
 
@@ -25,7 +26,7 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-class BackcoachApp(App):
+class BackcoachApp(OneLineCrash):
     TITLE = "backcoach"
     # every screen's and dialog's styles, read once at start: a screen with its own CSS_PATH makes Textual parse
     # all CSS again and restyle the whole app the first time it opens
