@@ -346,3 +346,72 @@ def test_listing_works_when_the_index_cannot_be_written(three_patients):
     done = run_backcoach("patient", "list", "--json", home=three_patients.root)
     assert done.returncode == 0, done.stderr
     assert [p["id"] for p in json.loads(done.stdout)] == ["a", "b", "c"]
+
+
+class _FrozenClock:
+    """`datetime` as maintenance uses it, stopped at one second: two runs within the same second."""
+
+    from datetime import datetime as _real
+
+    @classmethod
+    def now(cls):
+        return cls._real(2026, 12, 4, 15, 0, 0)
+
+
+def test_two_repairs_in_one_second_keep_both_damaged_copies(three_patients, monkeypatch):
+    from backcoach.store import maintenance
+
+    monkeypatch.setattr(maintenance, "datetime", _FrozenClock)
+    home, path = three_patients, three_patients.patients_dir / "b.json"
+    kept = []
+    for damage in (b"{first damage", b"{second damage"):
+        path.write_bytes(damage)
+        kept.append(damage)
+        assert check_home(home, repair=True).clean
+        assert home.load("b").patient.id == "b"
+    copies = sorted(home.patients_dir.glob("b.json.broken-*"))
+    assert [c.name for c in copies] == ["b.json.broken-20261204-150000", "b.json.broken-20261204-150000-2"]
+    assert [c.read_bytes() for c in copies] == kept
+    assert all(mode(c) == 0o600 for c in copies)
+
+
+def test_two_backups_in_one_second_are_two_files(three_patients, monkeypatch):
+    from backcoach.store import maintenance
+
+    monkeypatch.setattr(maintenance, "datetime", _FrozenClock)
+    first = backup_home(three_patients)
+    first_bytes = first.read_bytes()
+    three_patients.add_patient("D", patient_id="d")
+    second = backup_home(three_patients)
+    assert first != second and first.read_bytes() == first_bytes
+    assert "patients/d.json" in zipfile.ZipFile(second).namelist()
+
+
+@pytest.mark.parametrize("target", ["patients/b.json", "patients/new.zip", "index.json", "practice/x.zip", "x.zip"])
+def test_backup_out_inside_the_data_folder_is_refused(three_patients, target):
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    before = {p: p.read_bytes() for p in home.root.rglob("*") if p.is_file()}
+    done = run_backcoach("db", "backup", "--out", str(home.root / target), "--force", home=home.root)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "inside the data folder" in done.stderr
+    assert {p: p.read_bytes() for p in home.root.rglob("*") if p.is_file()} == before
+    assert check_home(home).clean and home.load("b").sessions[0].answer(*VALUES) == "values of b, second version"
+
+
+def test_backup_out_never_replaces_a_file_without_force(three_patients, tmp_path):
+    from tests.helpers import run_backcoach
+
+    out = tmp_path / "mine.txt"
+    out.write_text("keep me")
+    done = run_backcoach("db", "backup", "--out", str(out), home=three_patients.root)
+    assert done.returncode == 1 and done.stderr == f"backcoach: {out} exists; not overwritten (use --force)\n"
+    assert out.read_text() == "keep me"
+    done = run_backcoach("db", "backup", "--out", str(out), "--force", home=three_patients.root)
+    assert done.returncode == 0 and zipfile.is_zipfile(out) and mode(out) == 0o600
+    done = run_backcoach("db", "backup", "--out", str(tmp_path), home=three_patients.root)
+    assert done.returncode == 2 and "is a folder" in done.stderr
+    done = run_backcoach(
+        "db", "backup", "--out", str(three_patients.root / "backups" / "b.zip"), home=three_patients.root
+    )
+    assert done.returncode == 0 and zipfile.is_zipfile(three_patients.root / "backups" / "b.zip")

@@ -44,9 +44,12 @@ def check(
 @app.command("backup")
 def backup(
     ctx: typer.Context,
-    out: Annotated[Path | None, typer.Option("--out", help="The zip file to write.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The zip file to write (outside the data folder, or in its backups/).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")] = False,
 ) -> None:
-    """Write the whole data folder to one zip file (written atomically)."""
+    """Write the whole data folder to one zip file (written atomically, never over an earlier backup)."""
     from backcoach.store.maintenance import backup_home
 
-    typer.echo(str(backup_home(state(ctx).open_home(), out)))
+    typer.echo(str(backup_home(state(ctx).open_home(), out, force=force)))

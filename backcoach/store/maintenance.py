@@ -7,6 +7,7 @@ A home holds two stores of patient files: the clinic's (patients/) and the pract
 
 from __future__ import annotations
 
+import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from backcoach.store.atomic import atomic_file, atomic_write, read_json
+from backcoach.errors import BackcoachError, UsageError
+from backcoach.store.atomic import atomic_file, atomic_write, numbered, read_json, write_new
 from backcoach.store.errors import DamagedFile, PatientLocked
 from backcoach.store.home import Home, record_from_tinydb
 from backcoach.store.lock import PatientLock
@@ -46,7 +48,7 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
         atomic_write(path, bak.read_bytes())
         return f"{path.name}: restored from {bak.name} (it was missing)"
     aside = path.with_name(f"{path.name}.broken-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
-    atomic_write(aside, path.read_bytes())  # a copy: a crash before the restore still leaves the damaged file
+    aside = write_new(aside, path.read_bytes())  # a copy: a crash before the restore still leaves the damaged file
     atomic_write(path, bak.read_bytes())
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
@@ -108,16 +110,50 @@ def check_home(home: Home, *, repair: bool = False) -> CheckReport:
     return report
 
 
-def backup_home(home: Home, out: Path | None = None) -> Path:
-    """Write a zip of the home's data (not its locks or earlier backups) atomically; returns its path."""
+def backup_home(home: Home, out: Path | None = None, *, force: bool = False) -> Path:
+    """Write a zip of the home's data (not its locks, temp files or earlier backups) atomically; returns its path.
+
+    Without `out` it goes to `<home>/backups/`, under a new name (never over an earlier backup). An `out` inside the
+    data folder (but for its backups/ folder) is refused: the zip could replace a patient file. An existing `out`
+    is replaced only with `force`.
+    """
+    backups = home.root / "backups"
     if out is None:
-        out = home.root / "backups" / f"backcoach-{datetime.now().strftime('%Y%m%d-%H%M%S')}.zip"
-    out = Path(out)
-    if out.parent == home.root / "backups":
         from backcoach.locations import ensure_private_dir
 
-        ensure_private_dir(out.parent)
-    with atomic_file(out) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        ensure_private_dir(backups)
+        name = backups / f"backcoach-{datetime.now().strftime('%Y%m%d-%H%M%S')}.zip"
+        for n in range(1, 1000):
+            try:
+                return _write_backup(home, numbered(name, n, ".zip"), replace=False)
+            except FileExistsError:
+                continue
+        raise BackcoachError(f"{backups}: too many backups with the name {name.name}")  # pragma: no cover
+    out = Path(out)
+    _check_backup_out(home, out, force)
+    try:
+        return _write_backup(home, out, replace=force)
+    except FileExistsError:
+        raise BackcoachError(f"{out} exists; not overwritten (use --force)") from None
+
+
+def _check_backup_out(home: Home, out: Path, force: bool) -> None:
+    from backcoach.locations import output_folder
+
+    where, root = out.resolve(), home.root.resolve()
+    if root == where or root in where.parents:
+        backups = root / "backups"
+        if backups not in where.parents:
+            raise UsageError(f"--out {out} is inside the data folder; choose a file outside it, or in {backups}")
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; name the zip file to write")
+    if os.path.lexists(out) and not force:
+        raise BackcoachError(f"{out} exists; not overwritten (use --force)")
+    output_folder(out.parent, home.record_folders)
+
+
+def _write_backup(home: Home, out: Path, *, replace: bool) -> Path:
+    with atomic_file(out, replace=replace) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(home.root.rglob("*")):
             rel = path.relative_to(home.root)
             if path.is_dir() or rel.parts[0] == "backups" or path.suffix == ".lock" or path.name.startswith("."):
