@@ -8,8 +8,10 @@ the batch goes on; the caller turns the results into a tally and an exit code.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -146,10 +148,31 @@ def run_export(job: ExportJob, patient_ids: list[str], workers: int | None = Non
     chunk = max(1, min(32, len(patient_ids) // (workers * 8)))
     gc.freeze()  # forked workers then share the parent's objects instead of copying every page the GC touches
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent) as pool:
             yield from _synced(pool.map(partial(export_patient, job), patient_ids, chunksize=chunk))
     finally:
         gc.unfreeze()
+
+
+def exit_with_parent() -> None:
+    """A pool worker's initializer: the worker ends as soon as the process that started it is gone.
+
+    A parent killed outright (SIGKILL, a closed terminal, the task manager) cannot tell its workers; they would wait
+    for work on the pool's pipe for ever, since every worker holds that pipe open too. multiprocessing gives each
+    child a sentinel of its parent (a pipe closed when the parent dies on POSIX, its process handle on Windows): a
+    daemon thread waits on it.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - only ever called in a pool worker
+        return
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _synced(results: Iterator[PatientResult]) -> Iterator[PatientResult]:
