@@ -134,7 +134,11 @@ def export_patient(job: ExportJob, patient_id: str) -> PatientResult:
             atomic_write(path, content().encode("utf-8"), durable=False)  # run_export syncs the batch
             result.written.append(name)
     except (BackcoachError, OSError) as exc:
-        result.error = str(exc) if isinstance(exc, BackcoachError) else f"{exc.filename}: {exc.strerror}"
+        if isinstance(exc, BackcoachError):
+            result.error = str(exc)
+        else:
+            where = f"{exc.filename}: " if exc.filename else ""
+            result.error = f"{where}{exc.strerror or exc}"
     return result
 
 

@@ -415,3 +415,36 @@ def test_backup_out_never_replaces_a_file_without_force(three_patients, tmp_path
         "db", "backup", "--out", str(three_patients.root / "backups" / "b.zip"), home=three_patients.root
     )
     assert done.returncode == 0 and zipfile.is_zipfile(three_patients.root / "backups" / "b.zip")
+
+
+def _disk_full(*_args):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_failed_add_names_the_file_and_leaves_no_stray_lock(home, monkeypatch, capsys):
+    from tests.helpers import run_main
+
+    home.add_patient("A", patient_id="a")
+    monkeypatch.setattr(os, "fsync", _disk_full)  # the disk fills up as the new file is made durable
+    code, out, err = run_main(monkeypatch, capsys, "--home", str(home.root), "patient", "add", "B", "--id", "b")
+    assert (code, out) == (1, "")
+    assert err == f"backcoach: {home.patients_dir / 'b.json'}: No space left on device\n"
+    assert sorted(p.name for p in home.patients_dir.iterdir()) == ["a.json", "a.lock"]  # no b.lock, no temp file
+
+
+def test_a_failed_import_names_the_file_it_could_not_write(home, protocol, monkeypatch, capsys, tmp_path):
+    from backcoach.transfer import dumps, export_record
+    from tests.helpers import run_main
+
+    home.add_patient("A", patient_id="a")
+    exported = tmp_path / "a.json"
+    exported.write_text(dumps(export_record(home.load("a"))))
+    other = Home(tmp_path / "other")
+    other.add_patient("Z", patient_id="z")
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    code, _, err = run_main(monkeypatch, capsys, "--home", str(other.root), "import", str(exported))
+    assert code == 1 and "None" not in err
+    assert f"backcoach: {exported}: {other.patients_dir / 'a.json'}: No space left on device\n" in err
+    assert sorted(p.name for p in other.patients_dir.iterdir()) == ["z.json", "z.lock"]

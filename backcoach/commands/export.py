@@ -160,9 +160,11 @@ def import_files(
             print(f"backcoach: {path}: {exc}", file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, exc.exit_code)
         except OSError as exc:  # reading the file, or writing into the home
-            problem = (
-                f"cannot read ({exc.strerror})" if exc.filename == str(path) else f"{exc.filename}: {exc.strerror}"
-            )
+            reason = exc.strerror or str(exc)
+            if exc.filename == str(path):
+                problem = f"cannot read ({reason})"
+            else:
+                problem = f"{exc.filename}: {reason}" if exc.filename else reason
             print(f"backcoach: {path}: {problem}", file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, 1)
         else:

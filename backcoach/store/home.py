@@ -179,8 +179,8 @@ class Home:
     def _create(self, patient: Patient, sessions: list[Session]) -> bool:
         """Write a new patient file under the patient's lock, in one atomic write; False when it exists."""
         lock = PatientLock(self.patients_dir / f"{patient.id}.lock", patient.id).acquire()
+        path = self.patient_path(patient.id)
         try:
-            path = self.patient_path(patient.id)
             if path.exists():
                 return False
             data = {
@@ -188,10 +188,12 @@ class Home:
                 "patient": {"1": patient.to_dict()},
                 "sessions": {str(n): s.to_dict() for n, s in enumerate(sessions, 1)},
             }
-            atomic_write(path, dump_json(data))
+            atomic_write(path, dump_json(data), replace=False)
             return True
+        except FileExistsError:  # made meanwhile by something that does not take the lock
+            return False
         finally:
-            lock.release()
+            lock.release(remove=not path.exists())  # a failed add leaves no stray lock file
 
     def load(self, patient_id: str) -> PatientRecord:
         """Read a patient with all sessions, without taking the lock (read-only use)."""

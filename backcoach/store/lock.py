@@ -6,6 +6,7 @@ is simply taken over by the next writer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -40,6 +41,18 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether the open lock file `fd` is still the file at `path` (Windows never removes an open lock file)."""
+    if os.name == "nt":  # pragma: no cover
+        return True
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (st.st_dev, st.st_ino)
+
+
 class PatientLock:
     """Held while a patient is open for writing; release() (or process death) frees it."""
 
@@ -49,19 +62,33 @@ class PatientLock:
         self._fd: int | None = None
 
     def acquire(self) -> PatientLock:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        if not _try_lock(fd):
-            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+        for _ in range(100):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            if not _try_lock(fd):
+                holder = os.read(fd, 32).decode("ascii", "replace").strip()
+                os.close(fd)
+                raise PatientLocked(self.patient_id, holder)
+            if _same_file(fd, self.path):
+                break
+            # the lock file was removed (release(remove=True)) between our open and our lock: the lock we hold is
+            # on a file nobody else will open again; take the one now at the path
+            _unlock(fd)
             os.close(fd)
-            raise PatientLocked(self.patient_id, holder)
+        else:  # pragma: no cover - a lock file removed and made again 100 times in a row
+            raise PatientLocked(self.patient_id, "")
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         return self
 
-    def release(self) -> None:
+    def release(self, *, remove: bool = False) -> None:
+        """Free the lock; `remove` also deletes the lock file (the patient's file was never made: no stray lock is
+        left), while it is still held, so no other process can hold a lock on the removed file but briefly."""
         if self._fd is not None:
+            if remove:
+                with contextlib.suppress(OSError):  # Windows: an open file cannot be removed; it stays, harmless
+                    os.unlink(self.path)
             _unlock(self._fd)
             os.close(self._fd)
             self._fd = None
