@@ -1,6 +1,8 @@
 """The patient, session and db commands as a user runs them: output, exit codes, one-line errors."""
 
 import json
+import os
+import stat
 
 from backcoach.consultation import Consultation
 from backcoach.store import Home
@@ -109,7 +111,18 @@ def test_unusable_home_folder_is_one_line(tmp_path):
 def test_backup_errors_name_the_file_asked_for_not_a_temp_file(tmp_path):
     home = tmp_path / "home"
     assert run_backcoach("patient", "add", "Ada", home=home).returncode == 0
-    for out, problem in ((tmp_path / "missing" / "b.zip", "No such file or directory"), (tmp_path, "Is a directory")):
+    (tmp_path / "afile").write_text("x")
+    for out, problem in (
+        (tmp_path / "afile" / "b.zip", f"--out {tmp_path / 'afile'}: not a folder"),
+        (tmp_path, f"--out {tmp_path} is a folder; name the zip file to write"),
+    ):
         done = run_backcoach("db", "backup", "--out", str(out), home=home)
-        assert done.returncode == 1 and done.stderr == f"backcoach: {out}: {problem}\n"
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        assert done.returncode == 2 and done.stderr == f"backcoach: {problem}\n"
+    readonly = tmp_path / "ro"
+    readonly.mkdir(mode=0o500)
+    if os.name == "posix" and os.geteuid() != 0:  # root writes anywhere
+        done = run_backcoach("db", "backup", "--out", str(readonly / "b.zip"), home=home)
+        assert done.returncode == 1 and done.stderr == f"backcoach: {readonly / 'b.zip'}: Permission denied\n"
+    done = run_backcoach("db", "backup", "--out", str(tmp_path / "missing" / "b.zip"), home=home)
+    assert done.returncode == 0 and stat.S_IMODE((tmp_path / "missing").stat().st_mode) == 0o700  # as export --out
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
