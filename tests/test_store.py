@@ -448,3 +448,44 @@ def test_a_failed_import_names_the_file_it_could_not_write(home, protocol, monke
     assert code == 1 and "None" not in err
     assert f"backcoach: {exported}: {other.patients_dir / 'a.json'}: No space left on device\n" in err
     assert sorted(p.name for p in other.patients_dir.iterdir()) == ["z.json", "z.lock"]
+
+
+def test_db_check_reports_and_repair_removes_temp_files_of_interrupted_saves(three_patients):
+    """A SIGKILL during a save leaves a hidden temp file holding patient data: db check named none of them."""
+    from backcoach.store.lock import PatientLock
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    data = (home.patients_dir / "a.json").read_bytes()
+    left = [
+        home.patients_dir / ".a.json.k2j4x9_q.tmp",  # the temp file of a killed save
+        home.patients_dir / ".b.json.bak.4242",  # a .bak link being made when it was killed
+        home.patients_dir / ".gone.json.zz1.tmp",  # a killed add: no gone.json was ever made
+        home.root / ".index.json.a8d.tmp",
+    ]
+    for path in left:
+        path.write_bytes(data)
+    old = time.time() - 3600
+    os.utime(left[-1], (old, old))
+    busy = home.patients_dir / ".c.json.live1.tmp"  # c is being saved right now by the window that has it open
+    busy.write_bytes(data)
+    fresh_index = home.root / ".index.json.now.tmp"  # an index being written right now (no lock guards it)
+    fresh_index.write_bytes(b"{}")
+    held = PatientLock(home.patients_dir / "c.lock", "c").acquire()
+    try:
+        done = run_backcoach("db", "check", home=home.root)
+        assert done.returncode == 3
+        for path in left:
+            name = path.relative_to(home.root).as_posix()
+            assert f"problem: {name}: left by an interrupted save; it may hold patient data" in done.stderr
+        assert ".c.json" not in done.stderr and ".index.json.now" not in done.stderr
+        assert all(path.exists() for path in left)
+        done = run_backcoach("db", "check", "--repair", home=home.root)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("removed (left by an interrupted save)") == len(left)
+        assert not any(path.exists() for path in left) and busy.exists() and fresh_index.exists()
+        assert not (home.patients_dir / "gone.lock").exists()
+    finally:
+        held.release()
+    assert run_backcoach("db", "check", home=home.root).returncode == 3  # c's is a leftover once c is closed
+    assert check_home(home, repair=True).clean and not busy.exists()

@@ -8,6 +8,8 @@ A home holds two stores of patient files: the clinic's (patients/) and the pract
 from __future__ import annotations
 
 import os
+import re
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +64,47 @@ def repair_under_lock(home: Home, pid: str, path: Path, check: Callable[[Any], o
         lock.release()
 
 
+# What an interrupted atomic write leaves: its temp file (`.<name>.<random>.tmp`) or a half-made .bak link
+# (`.<name>.bak.<pid>`); both hidden, both may hold patient data.
+_TEMP = re.compile(r"^\..+(\.tmp|\.bak\.\d+)$")
+_OWNER = re.compile(r"^\.([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.json\.")
+STALE_AFTER = 60.0  # seconds: a temp file no lock guards is a leftover once older than any write takes
+
+
+def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, repair: bool) -> None:
+    """Report (with `repair`, remove) the temp files interrupted writes left in `folder`. A patient's is checked
+    under the patient's lock (a window saving it now is left alone); any other once it is older than STALE_AFTER."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    guarded = folder in (home.patients_dir, home.root / "meta")
+    for entry in entries:
+        if not _TEMP.match(entry.name) or not entry.is_file(follow_symlinks=False):
+            continue
+        path, name = Path(entry.path), f"{where}{Path(entry.path).relative_to(home.root).as_posix()}"
+        owner = _OWNER.match(entry.name) if guarded else None
+        lock = None
+        try:
+            if owner:
+                pid = owner.group(1)
+                lock = PatientLock(home.patients_dir / f"{pid}.lock", pid).acquire()
+            elif time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER:
+                continue
+            if repair:
+                path.unlink()
+                report.repaired.append(f"{name}: removed (left by an interrupted save)")
+            else:
+                report.problems.append(
+                    f"{name}: left by an interrupted save; it may hold patient data (--repair removes it)"
+                )
+        except PatientLocked:  # being written by the window that has the patient open
+            continue
+        finally:
+            if lock is not None:
+                lock.release(remove=not (home.patients_dir / f"{owner.group(1)}.json").exists())
+
+
 def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> int:
     """Check (and with `repair` mend) one store's patient files and index; `where` prefixes what is reported (the
     store's folder in the home). Returns how many patient files were checked."""
@@ -84,6 +127,8 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
                 report.problems.append(f"{name}: {exc.reason}{extra}")
         except Exception as exc:  # noqa: BLE001 - e.g. a file name that is not a valid id
             report.problems.append(f"{name}: {exc}")
+    for folder in (home.patients_dir, home.root, home.root / "meta"):
+        _leftover_temps(home, folder, where, report, repair)
     index = f"{where}index.json"
     index_problems = []
     if home.index_path.exists():
