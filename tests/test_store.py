@@ -489,3 +489,28 @@ def test_db_check_reports_and_repair_removes_temp_files_of_interrupted_saves(thr
         held.release()
     assert run_backcoach("db", "check", home=home.root).returncode == 3  # c's is a leftover once c is closed
     assert check_home(home, repair=True).clean and not busy.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes and umask")
+def test_folders_made_for_home_and_out_are_private_under_umask_000(tmp_path, protocol):
+    from tests.helpers import run_backcoach
+
+    home_dir, out_dir = tmp_path / "h1" / "h2" / "home", tmp_path / "o1" / "o2" / "out"
+    previous = os.umask(0)
+    try:
+        assert run_backcoach("--home", str(home_dir), "patient", "add", "A", "--id", "a").returncode == 0
+        with Consultation(Home(home_dir), protocol, "a") as c:
+            c.set(*VALUES, "walking")
+        done = run_backcoach("--home", str(home_dir), "export", "a", "--out", str(out_dir))
+        assert done.returncode == 0, done.stderr
+        backup = run_backcoach("--home", str(home_dir), "db", "backup", "--out", str(tmp_path / "b1" / "b.zip"))
+        assert backup.returncode == 0, backup.stderr
+    finally:
+        os.umask(previous)
+    made = [home_dir, home_dir.parent, home_dir.parent.parent, out_dir, out_dir.parent, out_dir.parent.parent]
+    made += [home_dir / "patients", tmp_path / "b1"]
+    assert {d.relative_to(tmp_path).as_posix(): oct(mode(d)) for d in made} == {
+        d.relative_to(tmp_path).as_posix(): oct(0o700) for d in made
+    }
+    files = [p for p in [*home_dir.rglob("*"), *out_dir.rglob("*"), tmp_path / "b1" / "b.zip"] if p.is_file()]
+    assert files and all(mode(p) == 0o600 for p in files), {p.name: oct(mode(p)) for p in files}
