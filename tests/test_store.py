@@ -514,3 +514,31 @@ def test_folders_made_for_home_and_out_are_private_under_umask_000(tmp_path, pro
     }
     files = [p for p in [*home_dir.rglob("*"), *out_dir.rglob("*"), tmp_path / "b1" / "b.zip"] if p.is_file()]
     assert files and all(mode(p) == 0o600 for p in files), {p.name: oct(mode(p)) for p in files}
+
+
+def test_a_tampered_index_never_hides_a_healthy_patient_nor_prints_raw_escapes(three_patients):
+    """index.json is a cache: a valid but tampered one said b was damaged (so b was hidden) with an escape sequence
+    in the reason, which `patient list` printed raw."""
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    index = json.loads(home.index_path.read_text())
+    index["patients"]["b"]["damaged"] = "\x1b]0;pwned\x07\x1b[2J"
+    index["patients"]["a"]["id"] = "zzz"  # an entry that names another patient
+    index["patients"]["c"]["archived"] = "yes"  # a value of the wrong type
+    index["patients"]["c"]["name"] = "\x1b[31mC"
+    home.index_path.write_text(json.dumps(index))
+    done = run_backcoach("patient", "list", "--json", home=home.root)
+    assert done.returncode == 0 and "\x1b" not in done.stdout + done.stderr and done.stderr == ""
+    assert [(p["id"], p["name"], p["archived"]) for p in json.loads(done.stdout)] == [
+        ("a", "A", False),
+        ("b", "B", False),
+        ("c", "C", False),
+    ]
+    rebuilt = json.loads(home.index_path.read_text())["patients"]
+    assert rebuilt["b"]["damaged"] is None and rebuilt["a"]["id"] == "a" and rebuilt["c"]["name"] == "C"
+    index["patients"] = rebuilt
+    index["patients"]["b"]["name"] = "\x1b]0;pwned\x07B"  # a stale cached name the file agrees with in size
+    home.index_path.write_text(json.dumps(index))
+    done = run_backcoach("patient", "list", home=home.root)
+    assert done.returncode == 0 and "\x1b" not in done.stdout and "␛]0;pwned␇B" in done.stdout

@@ -16,6 +16,7 @@ from backcoach.model import SCHEMA_VERSION, Patient, PatientRecord, Session, che
 from backcoach.store.atomic import AtomicJSONStorage, atomic_write, dump_json, read_json
 from backcoach.store.errors import DamagedFile, PatientNotFound
 from backcoach.store.lock import PatientLock
+from backcoach.textclean import MAX_TEXT_BYTES
 
 INDEX_SCHEMA = 1
 
@@ -37,6 +38,27 @@ class IndexEntry:
     mtime_ns: int = 0
 
     @classmethod
+    def cached(cls, pid: str, raw: Any) -> IndexEntry | None:
+        """The entry index.json holds for patient `pid`, or None when it cannot be trusted: it names another patient,
+        a value has the wrong type, or it says the file is damaged (always checked again: damage is rare, and a
+        cached "damaged" would hide a healthy patient)."""
+        if not isinstance(raw, dict) or raw.get("id") != pid or raw.get("damaged") is not None:
+            return None
+        try:
+            entry = cls(**raw)
+        except TypeError:
+            return None
+        for name, kinds in _ENTRY_TYPES.items():
+            value = getattr(entry, name)
+            if isinstance(value, bool) is not (kinds == (bool,)) or not isinstance(value, kinds):
+                return None
+            if isinstance(value, str) and len(value) > MAX_TEXT_BYTES:
+                return None
+        if entry.sessions < 0 or (entry.open_session is not None and not entry.sessions):
+            return None
+        return entry
+
+    @classmethod
     def of(cls, record: PatientRecord, size: int, mtime_ns: int) -> IndexEntry:
         p = record.patient
         latest = record.latest
@@ -52,6 +74,19 @@ class IndexEntry:
             size=size,
             mtime_ns=mtime_ns,
         )
+
+
+_ENTRY_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,),
+    "born": (int, type(None)),
+    "archived": (bool,),
+    "created": (str, type(None)),
+    "sessions": (int,),
+    "last_session": (str, type(None)),
+    "open_session": (str, type(None)),
+    "size": (int,),
+    "mtime_ns": (int,),
+}
 
 
 def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord:
@@ -229,9 +264,10 @@ class Home:
             data = read_json(self.index_path)
             if data.get("schema") != INDEX_SCHEMA:
                 return {}
-            return {pid: IndexEntry(**e) for pid, e in data["patients"].items()}
+            entries = {pid: IndexEntry.cached(pid, e) for pid, e in data["patients"].items()}
         except (OSError, DamagedFile, AttributeError, KeyError, TypeError):
             return {}
+        return {pid: e for pid, e in entries.items() if e is not None}
 
     def _entry_for(self, pid: str, st: os.stat_result) -> IndexEntry:
         try:
