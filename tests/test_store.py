@@ -542,3 +542,40 @@ def test_a_tampered_index_never_hides_a_healthy_patient_nor_prints_raw_escapes(t
     home.index_path.write_text(json.dumps(index))
     done = run_backcoach("patient", "list", home=home.root)
     assert done.returncode == 0 and "\x1b" not in done.stdout and "␛]0;pwned␇B" in done.stdout
+
+
+OUTSIDE = {
+    "damaged": lambda p: p.write_bytes(b'{"meta": {"1"'),
+    "replaced": lambda p: p.write_text(p.read_text().replace('"A"', '"A from another program"')),
+    "removed": lambda p: p.unlink(),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OUTSIDE))
+def test_an_open_patient_never_saves_over_a_file_changed_from_outside(home, protocol, kind):
+    """A window with a patient open wrote over a file damaged from outside on its next save, and made the damaged
+    bytes the .bak: the only good copy was then gone."""
+    from backcoach.errors import IntegrityError
+
+    home.add_patient("A", patient_id="a")
+    path, bak = home.patients_dir / "a.json", home.patients_dir / "a.json.bak"
+    with Consultation(home, protocol, "a") as c:
+        c.set(*VALUES, "first")
+        c.set(*VALUES, "second")
+        saved = bak.read_bytes()
+        time.sleep(0.01)
+        OUTSIDE[kind](path)
+        after = path.read_bytes() if path.exists() else None
+        for _ in range(2):  # and every save after it
+            with pytest.raises(IntegrityError, match=r"a\.json was changed by another program"):
+                c.set(*VALUES, "third")
+        assert (path.read_bytes() if path.exists() else None) == after and bak.read_bytes() == saved
+    assert not [f for f in home.patients_dir.iterdir() if f.name.startswith(".")]
+
+
+def test_a_save_after_a_save_still_works_and_keeps_the_bak(home, protocol):
+    home.add_patient("A", patient_id="a")
+    with Consultation(home, protocol, "a") as c:
+        for n in range(5):
+            c.set(*VALUES, f"answer {n}")
+    assert home.load("a").sessions[0].answer(*VALUES) == "answer 4"

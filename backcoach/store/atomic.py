@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 
 from tinydb.storages import Storage
 
-from backcoach.store.errors import DamagedFile
+from backcoach.store.errors import DamagedFile, FileChangedOnDisk
 from backcoach.textclean import json_text
 
 FILE_MODE = 0o600
@@ -176,21 +176,36 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self.backup = backup
         self._data: dict[str, Any] | None = None
+        self._stamp: tuple[int, ...] | None = None  # the file as last read or written (see `_on_disk`)
+
+    def _on_disk(self) -> tuple[int, ...] | None:
+        """What identifies the file's version on disk: device, inode, size, modification time (None: no file)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
     def read(self) -> dict[str, Any] | None:
         if self._data is None:
-            if not self.path.exists():
+            stamp = self._on_disk()  # before reading: a change while reading makes the next save refuse, never pass
+            if stamp is None:
                 return None
             data = read_json(self.path)
             if not isinstance(data, dict):
                 raise DamagedFile(self.path, "not a backcoach patient file")
-            self._data = data
+            self._data, self._stamp = data, stamp
         return json.loads(json.dumps(self._data))  # TinyDB mutates what it reads
 
     def write(self, data: dict[str, Any]) -> None:
+        """Replace the file, unless it is no longer the one read or last written here (another program changed,
+        replaced, damaged or removed it): then FileChangedOnDisk, and this storage refuses every save after it."""
+        if self._stamp is not None and self._on_disk() != self._stamp:
+            raise FileChangedOnDisk(self.path)
         self._data = None
         atomic_write(self.path, dump_json(data), backup=self.backup)
-        self._data = data
+        self._data, self._stamp = data, self._on_disk()
 
     def close(self) -> None:
         self._data = None
+        self._stamp = None
