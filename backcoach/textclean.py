@@ -35,7 +35,7 @@ def clean_text(text: str, *, field: str = "text") -> str:
     cleaned = strip_unsafe(text)
     size = len(cleaned.encode("utf-8"))
     if size > MAX_TEXT_BYTES:
-        raise TextTooLong(f"{field} is {size // 1024} KiB; the limit is {MAX_TEXT_BYTES // 1024} KiB")
+        raise TextTooLong(f"{field} is {-(-size // 1024)} KiB; the limit is {MAX_TEXT_BYTES // 1024} KiB")
     return cleaned
 
 
