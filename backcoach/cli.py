@@ -135,9 +135,10 @@ def _show_version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     home: Annotated[
-        Path | None,
+        str | None,  # text, not Path: Path("") is the current folder, and an empty --home must be refused
         typer.Option(
             "--home",
+            metavar="PATH",
             envvar="BACKCOACH_HOME",
             help="Data folder (default: your user data folder).",
             show_default=False,
@@ -153,7 +154,11 @@ def root(
     ] = False,
 ) -> None:
     """Without a command: open the consultation app."""
-    ctx.obj = AppState(home=home, protocol_path=protocol_file)
+    if home is not None and not home.strip():
+        from backcoach.errors import UsageError
+
+        raise UsageError("--home is empty; name the data folder")
+    ctx.obj = AppState(home=Path(home) if home is not None else None, protocol_path=protocol_file)
     if ctx.invoked_subcommand is None:
         from backcoach.tui import run_app
 

@@ -243,3 +243,10 @@ def test_killing_export_all_ends_its_workers(home, protocol, tmp_path):
         for w in _children(parent.pid) | set(locals().get("workers", ())):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(w, signal.SIGKILL)
+
+
+def test_since_after_until_is_a_usage_error(run, fixture_home, tmp_path):
+    code, out, err = run(
+        "export", "--all", "--out", str(tmp_path / "o"), "--since", "2026-03-10", "--until", "2026-03-01"
+    )
+    assert code == 2 and err == "backcoach: --since 2026-03-10 is after --until 2026-03-01: no session can match\n"

@@ -579,3 +579,89 @@ def test_a_save_after_a_save_still_works_and_keeps_the_bak(home, protocol):
         for n in range(5):
             c.set(*VALUES, f"answer {n}")
     assert home.load("a").sessions[0].answer(*VALUES) == "answer 4"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks and named pipes")
+def test_backup_leaves_out_links_and_special_files(three_patients, tmp_path):
+    """A link in the data folder copied whatever it pointed to (any file the user can read) into the backup, and
+    a named pipe made `db backup` wait for ever."""
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not backcoach's")
+    (home.patients_dir / "x.json").symlink_to(secret)
+    (home.root / "elsewhere").symlink_to(tmp_path)
+    os.mkfifo(home.root / "pipe")
+    done = run_backcoach("db", "backup", "--out", str(tmp_path / "b.zip"), home=home.root, timeout=30)
+    assert done.returncode == 0, done.stderr
+    names = zipfile.ZipFile(tmp_path / "b.zip").namelist()
+    assert "patients/a.json" in names and not {"patients/x.json", "elsewhere", "pipe"} & set(names)
+    assert not [n for n in names if n.startswith("elsewhere/")]
+    assert done.stderr.count("left out: not a regular file") == 3
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_lock_file_that_is_a_link_is_refused_never_truncated(three_patients, tmp_path):
+    """Opening a patient truncated whatever its .lock pointed to and wrote a pid into it."""
+    from tests.helpers import run_backcoach
+
+    victim = tmp_path / "precious.txt"
+    victim.write_text("precious data")
+    lock = three_patients.patients_dir / "a.lock"
+    lock.unlink()
+    lock.symlink_to(victim)
+    done = run_backcoach("patient", "archive", "a", home=three_patients.root)
+    assert done.returncode == 1 and done.stderr == f"backcoach: {lock}: a lock file must not be a link; remove it\n"
+    assert victim.read_text() == "precious data"
+
+
+def test_the_lock_holder_shown_is_a_pid_and_nothing_else(three_patients):
+    from backcoach.store.lock import PatientLock
+
+    lock = three_patients.patients_dir / "a.lock"
+    held = PatientLock(lock, "a").acquire()
+    try:
+        lock.write_bytes(b"\x1b]0;pwned\x0712\x1b[2J")  # what another program (or a tampered file) left in it
+        with pytest.raises(PatientLocked) as info:
+            PatientLock(lock, "a").acquire()
+    finally:
+        held.release()
+    assert str(info.value) == "patient a is open in another backcoach window (pid unknown)"
+
+
+@pytest.mark.parametrize("reserved", ["nul", "CON", "Aux", "prn", "com1", "LPT9"])
+def test_windows_device_names_are_refused_for_new_patients(home, reserved):
+    """On Windows `nul.json` is the null device: every save of that patient would vanish."""
+    with pytest.raises(UsageError, match="Windows keeps that name for a device"):
+        home.add_patient("X", patient_id=reserved)
+    assert not home.patients_dir.exists() or not list(home.patients_dir.iterdir())
+
+
+def test_an_empty_or_file_home_is_a_usage_error(tmp_path):
+    from tests.helpers import run_backcoach
+
+    done = run_backcoach("--home", "", "patient", "add", "X", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr == "backcoach: --home is empty; name the data folder\n"
+    assert list(tmp_path.iterdir()) == []  # not the current folder, silently
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for args in (["patient", "list"], ["patient", "add", "X"]):
+        done = run_backcoach("--home", str(afile), *args)
+        assert done.returncode == 2 and done.stderr == f"backcoach: --home {afile}: not a folder\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="named pipes and symlinks")
+def test_backup_force_replaces_only_a_regular_file(three_patients, tmp_path):
+    """--force replaced whatever --out named: run as root, `--out /dev/null --force` made /dev/null a zip file."""
+    from tests.helpers import run_backcoach
+
+    pipe, target = tmp_path / "pipe", tmp_path / "target.zip"
+    os.mkfifo(pipe)
+    target.write_text("keep")
+    (tmp_path / "link.zip").symlink_to(target)
+    for out in (pipe, tmp_path / "link.zip"):
+        done = run_backcoach("db", "backup", "--out", str(out), "--force", home=three_patients.root)
+        assert done.returncode == 2 and "is not a regular file" in done.stderr
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and (tmp_path / "link.zip").is_symlink()
+    assert target.read_text() == "keep"

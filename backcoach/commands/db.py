@@ -50,6 +50,10 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")] = False,
 ) -> None:
     """Write the whole data folder to one zip file (written atomically, never over an earlier backup)."""
-    from backcoach.store.maintenance import backup_home
+    from backcoach.store.maintenance import backup_home, backup_members
 
-    typer.echo(str(backup_home(state(ctx).open_home(), out, force=force)))
+    home = state(ctx).open_home()
+    written = backup_home(home, out, force=force)
+    for path in backup_members(home)[1]:
+        typer.echo(f"backcoach: warning: {path} left out: not a regular file (a link or a special file)", err=True)
+    typer.echo(str(written))

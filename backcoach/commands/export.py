@@ -65,6 +65,9 @@ def export(
         raise UsageError("give patient ids or --all, not both")
     if not all_patients and not ids:
         raise UsageError("name the patients to export (ID ...) or use --all")
+    first, last = _date(since, "--since"), _date(until, "--until")
+    if first and last and first > last:
+        raise UsageError(f"--since {since} is after --until {until}: no session can match")
     st = state(ctx)
     home = st.open_home()
     job = ExportJob(
@@ -73,8 +76,8 @@ def export(
         fmt=fmt,
         handout=handout,
         session_id=session_id,
-        since=_date(since, "--since"),
-        until=_date(until, "--until"),
+        since=first,
+        until=last,
         deidentify=deidentify,
         out=out,
         force=force,

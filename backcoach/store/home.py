@@ -12,7 +12,16 @@ from tinydb import TinyDB, where
 
 from backcoach.errors import UsageError
 from backcoach.locations import ensure_private_dir
-from backcoach.model import SCHEMA_VERSION, Patient, PatientRecord, Session, check_patient_id, new_id, now
+from backcoach.model import (
+    SCHEMA_VERSION,
+    Patient,
+    PatientRecord,
+    Session,
+    check_new_patient_id,
+    check_patient_id,
+    new_id,
+    now,
+)
 from backcoach.store.atomic import AtomicJSONStorage, atomic_write, dump_json, read_json
 from backcoach.store.errors import DamagedFile, PatientNotFound
 from backcoach.store.lock import PatientLock
@@ -196,7 +205,7 @@ class Home:
     # --- patients -------------------------------------------------------------------------------------------
     def add_patient(self, name: str, patient_id: str | None = None, born: int | None = None) -> Patient:
         if patient_id is not None:
-            check_patient_id(patient_id)
+            check_new_patient_id(patient_id)
         self._prepare()
         for _ in range(20):
             patient = Patient(id=patient_id or new_id(), name=name, born=born)
@@ -213,6 +222,7 @@ class Home:
 
     def _create(self, patient: Patient, sessions: list[Session]) -> bool:
         """Write a new patient file under the patient's lock, in one atomic write; False when it exists."""
+        check_new_patient_id(patient.id)
         lock = PatientLock(self.patients_dir / f"{patient.id}.lock", patient.id).acquire()
         path = self.patient_path(patient.id)
         try:

@@ -7,7 +7,9 @@ is simply taken over by the next writer.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from pathlib import Path
 
 from backcoach.store.atomic import FILE_MODE
@@ -41,6 +43,24 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def _open_lock_file(path: Path) -> int:
+    """Open (or make) a lock file; one that is a symlink or not a regular file is refused, never truncated (a lock
+    file linked to another file would have emptied that file)."""
+    link = OSError(errno.ELOOP, "a lock file must not be a link; remove it", str(path))
+    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):  # Windows: checked first instead
+        raise link
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    except OSError:
+        if os.path.islink(path):
+            raise link from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "a lock file must be a regular file; remove it", str(path))
+    return fd
+
+
 def _same_file(fd: int, path: Path) -> bool:
     """Whether the open lock file `fd` is still the file at `path` (Windows never removes an open lock file)."""
     if os.name == "nt":  # pragma: no cover
@@ -63,9 +83,10 @@ class PatientLock:
 
     def acquire(self) -> PatientLock:
         for _ in range(100):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            fd = _open_lock_file(self.path)
             if not _try_lock(fd):
                 holder = os.read(fd, 32).decode("ascii", "replace").strip()
+                holder = holder if holder.isdigit() else ""  # a pid, or "unknown": never what a file says
                 os.close(fd)
                 raise PatientLocked(self.patient_id, holder)
             if _same_file(fd, self.path):

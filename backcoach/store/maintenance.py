@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import time
 import zipfile
 from collections.abc import Callable
@@ -194,14 +195,35 @@ def _check_backup_out(home: Home, out: Path, force: bool) -> None:
         raise UsageError(f"--out {out} is a folder; name the zip file to write")
     if os.path.lexists(out) and not force:
         raise BackcoachError(f"{out} exists; not overwritten (use --force)")
+    if os.path.lexists(out) and not stat.S_ISREG(os.lstat(out).st_mode):
+        raise UsageError(f"--out {out} is not a regular file (a link, a device …); --force replaces only a file")
     output_folder(out.parent, home.record_folders)
 
 
-def _write_backup(home: Home, out: Path, *, replace: bool) -> Path:
-    with atomic_file(out, replace=replace) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(home.root.rglob("*")):
-            rel = path.relative_to(home.root)
-            if path.is_dir() or rel.parts[0] == "backups" or path.suffix == ".lock" or path.name.startswith("."):
+def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
+    """The files a backup holds (regular files, not locks, temp files or earlier backups), and what it leaves out
+    that is neither a folder nor one of those: links and special files (a link could copy any file on the computer
+    into the backup, a named pipe would block it for ever)."""
+    files, skipped = [], []
+    if not home.root.is_dir():
+        return files, skipped
+    for folder, dirs, names in os.walk(home.root):  # os.walk never follows links to folders
+        here = Path(folder)
+        if here == home.root:
+            dirs[:] = [d for d in dirs if d != "backups"]
+        for name in sorted(names) + [d for d in dirs if (here / d).is_symlink()]:
+            path = here / name
+            if path.suffix == ".lock" or name.startswith("."):
                 continue
-            zf.write(path, rel.as_posix())
+            st = os.lstat(path)
+            (files if stat.S_ISREG(st.st_mode) else skipped).append(path)
+        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
+    return sorted(files), sorted(skipped)
+
+
+def _write_backup(home: Home, out: Path, *, replace: bool) -> Path:
+    files, _ = backup_members(home)
+    with atomic_file(out, replace=replace) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            zf.write(path, path.relative_to(home.root).as_posix())
     return out
