@@ -6,7 +6,9 @@ clinic's translated or extended pack fails with one line naming the file, the ke
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -494,6 +496,9 @@ def load_protocol(path: Path | None = None) -> Protocol:
 def read_pack(path: Path) -> str:
     """The text of a pack file (protocol or case); an unreadable file is a one-line PackError."""
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):  # opening a named pipe would wait for a writer for ever
+            raise PackError(str(path), "", "cannot read: a named pipe or socket, not a file")
         with open(path, "rb") as fh:  # never more than a pack can be: a huge file is refused without reading it all
             data = fh.read(MAX_PACK_BYTES + 1)
         if len(data) > MAX_PACK_BYTES:

@@ -1,6 +1,7 @@
 """The Table 1 pack: its shape, its text word for word, and clear errors for broken packs."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -177,3 +178,15 @@ def test_a_pack_has_sane_bounds_checked_in_one_line(kind, tmp_path):
     done = run_backcoach("protocol", "check", str(pack), home=tmp_path)
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
     assert done.stderr.startswith(f"backcoach: {pack}: ") and len(done.stderr) < 300
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pack_that_is_a_named_pipe_is_refused_not_waited_on(tmp_path):
+    pipe = tmp_path / "pack.toml"
+    os.mkfifo(pipe)
+    for args in (["protocol", "check", str(pipe)], ["--protocol", str(pipe), "protocol", "show"]):
+        done = run_backcoach(*args, home=tmp_path, timeout=20)
+        assert (
+            done.returncode == 1
+            and done.stderr == f"backcoach: {pipe}: cannot read: a named pipe or socket, not a file\n"
+        )
