@@ -665,3 +665,19 @@ def test_backup_force_replaces_only_a_regular_file(three_patients, tmp_path):
         assert done.returncode == 2 and "is not a regular file" in done.stderr
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and (tmp_path / "link.zip").is_symlink()
     assert target.read_text() == "keep"
+
+
+def test_repair_goes_on_when_a_bak_or_a_lock_cannot_be_used(three_patients):
+    """A .bak that is a folder stopped `db check --repair` at that patient: the others were never checked."""
+    home = three_patients
+    for pid in ("a", "b", "c"):
+        DAMAGE["truncated"](home.patients_dir / f"{pid}.json")
+    (home.patients_dir / "a.json.bak").unlink()
+    (home.patients_dir / "a.json.bak").mkdir()
+    (home.patients_dir / "b.lock").unlink()
+    (home.patients_dir / "b.lock").mkdir()
+    report = check_home(home, repair=True)
+    assert [p.split(":")[0] for p in report.problems] == ["patients/a.json", "patients/b.json"]
+    assert "its .bak is missing or damaged too" in report.problems[0] and "b.lock" in report.problems[1]
+    assert any(r.startswith("patients/c.json: restored from c.json.bak") for r in report.repaired)
+    assert home.load("c").patient.id == "c"

@@ -45,7 +45,7 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
     bak = path.with_name(path.name + ".bak")
     try:
         check(read_json(bak))
-    except (FileNotFoundError, DamagedFile):
+    except (OSError, DamagedFile):  # missing, or not readable (a folder, no permission): no good either
         return None
     if not path.exists():
         atomic_write(path, bak.read_bytes())
@@ -120,6 +120,10 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
                 done = repair_under_lock(home, pid, path, partial(record_from_tinydb, path)) if repair else None
             except PatientLocked as locked:  # the others are still checked and mended
                 report.problems.append(f"{name}: {exc.reason}; not repaired: {locked}")
+                continue
+            except OSError as failed:  # its lock or its copies cannot be written: said, and the others go on
+                where_ = f"{failed.filename}: " if failed.filename else ""
+                report.problems.append(f"{name}: {exc.reason}; not repaired: {where_}{failed.strerror or failed}")
                 continue
             if done:
                 report.repaired.append(f"{where}patients/{done}")
