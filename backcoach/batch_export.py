@@ -23,7 +23,7 @@ from backcoach.errors import BackcoachError
 from backcoach.model import PatientRecord, Session
 from backcoach.protocol import Protocol, load_protocol
 from backcoach.store import Home
-from backcoach.store.atomic import atomic_write, sync_all
+from backcoach.store.atomic import atomic_write, sync_all, write_new
 from backcoach.summary import SUFFIXES, Document, clinician_summary, patient_handout, render
 from backcoach.summary.build import first_day
 from backcoach.transfer import dumps, export_record
@@ -89,13 +89,9 @@ def export_one(
     """
     target = None if fmt == "json" else session
     job = ExportJob(fmt=fmt, handout=handout, out=out)
-    name, suffix = job.file_name(record, target), SUFFIXES[fmt]
-    path, n = out / name, 1
-    while path.exists():
-        n += 1
-        path = out / f"{name[: -len(suffix)]}-{n}{suffix}"
-    atomic_write(path, job.content(record, protocol, target).encode("utf-8"))
-    return path
+    content = job.content(record, protocol, target).encode("utf-8")
+    return write_new(out / job.file_name(record, target), content, SUFFIXES[fmt])  # placed by a rename that cannot
+    # replace: an export made at the same moment elsewhere is never overwritten either
 
 
 @dataclass
@@ -131,7 +127,11 @@ def export_patient(job: ExportJob, patient_id: str) -> PatientResult:
             if path.exists() and not job.force:
                 result.existing.append(name)
                 continue
-            atomic_write(path, content().encode("utf-8"), durable=False)  # run_export syncs the batch
+            try:  # run_export syncs the batch; without --force, a file made meanwhile is not replaced either
+                atomic_write(path, content().encode("utf-8"), durable=False, replace=job.force)
+            except FileExistsError:
+                result.existing.append(name)
+                continue
             result.written.append(name)
     except (BackcoachError, OSError) as exc:
         if isinstance(exc, BackcoachError):
