@@ -127,8 +127,10 @@ def export_patient(job: ExportJob, patient_id: str) -> PatientResult:
             if path.exists() and not job.force:
                 result.existing.append(name)
                 continue
-            try:  # run_export syncs the batch; without --force, a file made meanwhile is not replaced either
-                atomic_write(path, content().encode("utf-8"), durable=False, replace=job.force)
+            # run_export syncs the batch at once where the system can (os.sync; not on Windows: each file is synced)
+            # without --force, a file made meanwhile is not replaced either
+            try:
+                atomic_write(path, content().encode("utf-8"), durable=not hasattr(os, "sync"), replace=job.force)
             except FileExistsError:
                 result.existing.append(name)
                 continue

@@ -250,3 +250,15 @@ def test_since_after_until_is_a_usage_error(run, fixture_home, tmp_path):
         "export", "--all", "--out", str(tmp_path / "o"), "--since", "2026-03-10", "--until", "2026-03-01"
     )
     assert code == 2 and err == "backcoach: --since 2026-03-10 is after --until 2026-03-01: no session can match\n"
+
+
+def test_a_batch_export_is_durable_where_there_is_no_os_sync(run, fixture_home, tmp_path, monkeypatch):
+    """The batch skips each file's fsync and syncs once with os.sync, which Windows lacks: there the tally
+    reported files written that were not yet on disk."""
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.delattr(os, "sync", raising=False)
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    code, out, _ = run("export", "--all", "--out", str(tmp_path / "o"))
+    assert code == 0 and out.startswith("2 file(s) written")
+    assert len(synced) >= 2  # each file (and its folder) synced before the tally
