@@ -126,3 +126,14 @@ def test_backup_errors_name_the_file_asked_for_not_a_temp_file(tmp_path):
     done = run_backcoach("db", "backup", "--out", str(tmp_path / "missing" / "b.zip"), home=home)
     assert done.returncode == 0 and stat.S_IMODE((tmp_path / "missing").stat().st_mode) == 0o700  # as export --out
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_tilde_in_home_is_the_user_folder_not_a_folder_named_tilde(tmp_path, monkeypatch):
+    """`--home=~/x` reaches backcoach unexpanded (a shell expands ~ only at a word's start): it made a folder '~'."""
+    env_home = tmp_path / "user"
+    env_home.mkdir()
+    monkeypatch.setenv("HOME", str(env_home))
+    monkeypatch.setenv("USERPROFILE", str(env_home))  # Windows
+    done = run_backcoach("--home=~/bc", "patient", "add", "Ada", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (env_home / "bc" / "patients").is_dir() and not (tmp_path / "~").exists()
