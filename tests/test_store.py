@@ -462,11 +462,14 @@ def test_db_check_reports_and_repair_removes_temp_files_of_interrupted_saves(thr
         home.patients_dir / ".b.json.bak.4242",  # a .bak link being made when it was killed
         home.patients_dir / ".gone.json.zz1.tmp",  # a killed add: no gone.json was ever made
         home.root / ".index.json.a8d.tmp",
+        home.root / "backups" / ".backcoach-20261204-150000.zip.x1.tmp",  # a killed db backup: every patient in it
     ]
+    left[-1].parent.mkdir()
     for path in left:
         path.write_bytes(data)
     old = time.time() - 3600
-    os.utime(left[-1], (old, old))
+    for path in left[-2:]:
+        os.utime(path, (old, old))
     busy = home.patients_dir / ".c.json.live1.tmp"  # c is being saved right now by the window that has it open
     busy.write_bytes(data)
     fresh_index = home.root / ".index.json.now.tmp"  # an index being written right now (no lock guards it)

@@ -69,7 +69,8 @@ def repair_under_lock(home: Home, pid: str, path: Path, check: Callable[[Any], o
 # (`.<name>.bak.<pid>`); both hidden, both may hold patient data.
 _TEMP = re.compile(r"^\..+(\.tmp|\.bak\.\d+)$")
 _OWNER = re.compile(r"^\.([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.json\.")
-STALE_AFTER = 60.0  # seconds: a temp file no lock guards is a leftover once older than any write takes
+STALE_AFTER = 60.0  # seconds: a temp file no lock guards is a leftover once this long unchanged (a backup being
+# written changes its temp file all the time)
 
 
 def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, repair: bool) -> None:
@@ -132,7 +133,7 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
                 report.problems.append(f"{name}: {exc.reason}{extra}")
         except Exception as exc:  # noqa: BLE001 - e.g. a file name that is not a valid id
             report.problems.append(f"{name}: {exc}")
-    for folder in (home.patients_dir, home.root, home.root / "meta"):
+    for folder in (home.patients_dir, home.root, home.root / "meta", home.root / "backups"):
         _leftover_temps(home, folder, where, report, repair)
     index = f"{where}index.json"
     index_problems = []
