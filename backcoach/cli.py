@@ -158,7 +158,10 @@ def root(
         from backcoach.errors import UsageError
 
         raise UsageError("--home is empty; name the data folder")
-    ctx.obj = AppState(home=Path(home) if home is not None else None, protocol_path=protocol_file)
+    ctx.obj = AppState(
+        home=Path(home) if home is not None else None,
+        protocol_path=protocol_file.expanduser() if protocol_file is not None else None,
+    )
     if ctx.invoked_subcommand is None:
         from backcoach.tui import run_app
 

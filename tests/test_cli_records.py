@@ -137,3 +137,7 @@ def test_a_tilde_in_home_is_the_user_folder_not_a_folder_named_tilde(tmp_path, m
     done = run_backcoach("--home=~/bc", "patient", "add", "Ada", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (env_home / "bc" / "patients").is_dir() and not (tmp_path / "~").exists()
+    done = run_backcoach("--home=~/bc", "db", "backup", "--out=~/b.zip", cwd=tmp_path)  # and so for --out
+    assert done.returncode == 0 and (env_home / "b.zip").is_file() and not (tmp_path / "~").exists(), done.stderr
+    done = run_backcoach("--home=~/bc", "export", "--all", "--out=~/ex", cwd=tmp_path)
+    assert done.returncode == 0 and (env_home / "ex").is_dir() and not (tmp_path / "~").exists(), done.stderr

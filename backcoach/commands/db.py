@@ -53,7 +53,7 @@ def backup(
     from backcoach.store.maintenance import backup_home, backup_members
 
     home = state(ctx).open_home()
-    written = backup_home(home, out, force=force)
+    written = backup_home(home, out.expanduser() if out is not None else None, force=force)
     for path in backup_members(home)[1]:
         typer.echo(f"backcoach: warning: {path} left out: not a regular file (a link or a special file)", err=True)
     typer.echo(str(written))

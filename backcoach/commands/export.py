@@ -70,6 +70,7 @@ def export(
         raise UsageError(f"--since {since} is after --until {until}: no session can match")
     st = state(ctx)
     home = st.open_home()
+    out = out.expanduser() if out is not None else None  # `--out=~/x`: the shell left the ~
     job = ExportJob(
         home=home.root,
         protocol_path=st.protocol_path,
