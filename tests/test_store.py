@@ -617,6 +617,12 @@ def test_a_lock_file_that_is_a_link_is_refused_never_truncated(three_patients, t
     done = run_backcoach("patient", "archive", "a", home=three_patients.root)
     assert done.returncode == 1 and done.stderr == f"backcoach: {lock}: a lock file must not be a link; remove it\n"
     assert victim.read_text() == "precious data"
+    lock.unlink()
+    os.link(three_patients.patients_dir / "b.json", lock)  # a hard link to another patient's file
+    kept = (three_patients.patients_dir / "b.json").read_bytes()
+    done = run_backcoach("patient", "archive", "a", home=three_patients.root)
+    assert done.returncode == 1 and "a lock file must be a regular file of its own (no links)" in done.stderr
+    assert (three_patients.patients_dir / "b.json").read_bytes() == kept
 
 
 def test_the_lock_holder_shown_is_a_pid_and_nothing_else(three_patients):

@@ -44,8 +44,8 @@ else:
 
 
 def _open_lock_file(path: Path) -> int:
-    """Open (or make) a lock file; one that is a symlink or not a regular file is refused, never truncated (a lock
-    file linked to another file would have emptied that file)."""
+    """Open (or make) a lock file; one that is a link (symbolic or hard) or not a regular file is refused, never
+    truncated (a lock file linked to another file would have emptied that file)."""
     link = OSError(errno.ELOOP, "a lock file must not be a link; remove it", str(path))
     if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):  # Windows: checked first instead
         raise link
@@ -55,9 +55,10 @@ def _open_lock_file(path: Path) -> int:
         if os.path.islink(path):
             raise link from None
         raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:  # a hard link: taking the lock empties the other name too
         os.close(fd)
-        raise OSError(errno.EINVAL, "a lock file must be a regular file; remove it", str(path))
+        raise OSError(errno.EINVAL, "a lock file must be a regular file of its own (no links); remove it", str(path))
     return fd
 
 
