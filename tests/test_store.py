@@ -690,3 +690,18 @@ def test_repair_goes_on_when_a_bak_or_a_lock_cannot_be_used(three_patients):
     assert "its .bak is missing or damaged too" in report.problems[0] and "b.lock" in report.problems[1]
     assert any(r.startswith("patients/c.json: restored from c.json.bak") for r in report.repaired)
     assert home.load("c").patient.id == "c"
+
+
+def test_an_index_that_cannot_be_read_is_a_problem_not_the_end_of_the_check(three_patients):
+    """A folder in index.json's place stopped `db check` with one line: nothing checked or repaired was reported."""
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    DAMAGE["truncated"](home.patients_dir / "b.json")
+    home.index_path.unlink()
+    home.index_path.mkdir()
+    done = run_backcoach("db", "check", "--repair", home=home.root)
+    assert done.returncode == 3
+    assert "repaired: patients/b.json: restored from b.json.bak" in done.stdout
+    assert "problem: index.json: cannot be read (Is a directory); cannot be rebuilt" in done.stderr
+    assert home.load("b").patient.id == "b"

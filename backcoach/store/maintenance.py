@@ -142,11 +142,19 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
             read_json(home.index_path)
         except DamagedFile as exc:
             index_problems.append(f"{index}: {exc.reason}")
+        except OSError as exc:  # a folder in its place, no permission: said, and the check goes on
+            index_problems.append(f"{index}: cannot be read ({exc.strerror or exc})")
     elif ids:
         report.notes.append(f"{index}: not built yet (it is a cache; the next listing builds it)")
     if repair and (ids or home.index_path.exists()):
-        home.index(rebuild=True)
-        report.repaired += [f"{p} → index rebuilt" for p in index_problems] or [f"{index}: rebuilt"]
+        try:
+            home.index(rebuild=True)
+        except OSError as exc:
+            report.problems += index_problems or [f"{index}: cannot be rebuilt ({exc.strerror or exc})"]
+            if index_problems:
+                report.problems[-1] += f"; cannot be rebuilt ({exc.strerror or exc}): remove what is in its place"
+        else:
+            report.repaired += [f"{p} → index rebuilt" for p in index_problems] or [f"{index}: rebuilt"]
     else:
         report.problems += index_problems
     return len(ids)
