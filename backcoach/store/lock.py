@@ -108,12 +108,15 @@ class PatientLock:
         """Free the lock; `remove` also deletes the lock file (the patient's file was never made: no stray lock is
         left), while it is still held, so no other process can hold a lock on the removed file but briefly."""
         if self._fd is not None:
-            if remove:
-                with contextlib.suppress(OSError):  # Windows: an open file cannot be removed; it stays, harmless
+            if remove and os.name != "nt":
+                with contextlib.suppress(OSError):
                     os.unlink(self.path)
             _unlock(self._fd)
             os.close(self._fd)
             self._fd = None
+            if remove and os.name == "nt":  # pragma: no cover - Windows removes no open file: after closing it,
+                with contextlib.suppress(OSError):  # and not at all while another process has it open
+                    os.unlink(self.path)
 
     @property
     def held(self) -> bool:
