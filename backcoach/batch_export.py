@@ -8,8 +8,10 @@ the batch goes on; the caller turns the results into a tally and an exit code.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from backcoach.errors import BackcoachError
 from backcoach.model import PatientRecord, Session
 from backcoach.protocol import Protocol, load_protocol
 from backcoach.store import Home
-from backcoach.store.atomic import atomic_write, sync_all
+from backcoach.store.atomic import atomic_write, sync_all, write_new
 from backcoach.summary import SUFFIXES, Document, clinician_summary, patient_handout, render
 from backcoach.summary.build import first_day
 from backcoach.transfer import dumps, export_record
@@ -89,13 +91,9 @@ def export_one(
     """
     target = None if fmt == "json" else session
     job = ExportJob(fmt=fmt, handout=handout, out=out)
-    name, suffix = job.file_name(record, target), SUFFIXES[fmt]
-    path, n = out / name, 1
-    while path.exists():
-        n += 1
-        path = out / f"{name[: -len(suffix)]}-{n}{suffix}"
-    atomic_write(path, job.content(record, protocol, target).encode("utf-8"))
-    return path
+    content = job.content(record, protocol, target).encode("utf-8")
+    return write_new(out / job.file_name(record, target), content, SUFFIXES[fmt])  # placed by a rename that cannot
+    # replace: an export made at the same moment elsewhere is never overwritten either
 
 
 @dataclass
@@ -131,10 +129,20 @@ def export_patient(job: ExportJob, patient_id: str) -> PatientResult:
             if path.exists() and not job.force:
                 result.existing.append(name)
                 continue
-            atomic_write(path, content().encode("utf-8"), durable=False)  # run_export syncs the batch
+            # run_export syncs the batch at once where the system can (os.sync; not on Windows: each file is synced)
+            # without --force, a file made meanwhile is not replaced either
+            try:
+                atomic_write(path, content().encode("utf-8"), durable=not hasattr(os, "sync"), replace=job.force)
+            except FileExistsError:
+                result.existing.append(name)
+                continue
             result.written.append(name)
     except (BackcoachError, OSError) as exc:
-        result.error = str(exc) if isinstance(exc, BackcoachError) else f"{exc.filename}: {exc.strerror}"
+        if isinstance(exc, BackcoachError):
+            result.error = str(exc)
+        else:
+            where = f"{exc.filename}: " if exc.filename else ""
+            result.error = f"{where}{exc.strerror or exc}"
     return result
 
 
@@ -148,10 +156,31 @@ def run_export(job: ExportJob, patient_ids: list[str], workers: int | None = Non
     chunk = max(1, min(32, len(patient_ids) // (workers * 8)))
     gc.freeze()  # forked workers then share the parent's objects instead of copying every page the GC touches
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent) as pool:
             yield from _synced(pool.map(partial(export_patient, job), patient_ids, chunksize=chunk))
     finally:
         gc.unfreeze()
+
+
+def exit_with_parent() -> None:
+    """A pool worker's initializer: the worker ends as soon as the process that started it is gone.
+
+    A parent killed outright (SIGKILL, a closed terminal, the task manager) cannot tell its workers; they would wait
+    for work on the pool's pipe for ever, since every worker holds that pipe open too. multiprocessing gives each
+    child a sentinel of its parent (a pipe closed when the parent dies on POSIX, its process handle on Windows): a
+    daemon thread waits on it.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - only ever called in a pool worker
+        return
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _synced(results: Iterator[PatientResult]) -> Iterator[PatientResult]:

@@ -6,6 +6,7 @@ fast. Errors become one line on stderr and an exit code (0 ok, 1 error, 2 usage,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
@@ -65,12 +68,49 @@ class LazyCommands(Mapping[str, Any]):
         return len(self.infos)
 
 
+class OneLineUsageError(ClickUsageError):
+    """A Click usage error shown as backcoach shows every error: one line on stderr, with the help hint (exit 2).
+
+    Click shows a usage error in four lines (usage, hint, a blank line, the error)."""
+
+    def __init__(self, message: str, ctx: Any = None, command_path: str = "backcoach"):
+        super().__init__(message, ctx)
+        self.command_path = ctx.command_path if ctx is not None else command_path
+
+    def show(self, file: Any = None) -> None:
+        message = self.format_message().rstrip(".")
+        typer.echo(f"backcoach: {message}; try '{self.command_path} --help'", file=file, err=file is None)
+
+
+@contextlib.contextmanager
+def one_line_usage(command_path: str = "backcoach") -> Iterator[None]:
+    """Click's usage errors (an unknown option, a missing argument, a bad value) as `OneLineUsageError`, hinting at
+    the help of their command (else `command_path`'s); a group called without a command still shows its help."""
+    try:
+        yield
+    except (NoArgsIsHelpError, OneLineUsageError):
+        raise
+    except ClickUsageError as exc:
+        raise OneLineUsageError(" ".join(exc.format_message().split()), exc.ctx, command_path) from None
+
+
 class RootGroup(TyperGroup):
-    """`backcoach`: its subcommands come from `subcommands`, each built only when it is looked up (help builds all)."""
+    """`backcoach`: its subcommands come from `subcommands`, each built only when it is looked up (help builds all).
+
+    Usage errors, the root's and every subcommand's (their arguments are parsed inside the root's `invoke`), are one
+    line: `one_line_usage`."""
 
     def __init__(self, **attrs: Any):
         super().__init__(**attrs)
         self.commands = LazyCommands()
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        with one_line_usage(info_name or "backcoach"):
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with one_line_usage(ctx.command_path):
+            return super().invoke(ctx)
 
 
 app = typer.Typer(
@@ -95,9 +135,10 @@ def _show_version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     home: Annotated[
-        Path | None,
+        str | None,  # text, not Path: Path("") is the current folder, and an empty --home must be refused
         typer.Option(
             "--home",
+            metavar="PATH",
             envvar="BACKCOACH_HOME",
             help="Data folder (default: your user data folder).",
             show_default=False,
@@ -113,7 +154,14 @@ def root(
     ] = False,
 ) -> None:
     """Without a command: open the consultation app."""
-    ctx.obj = AppState(home=home, protocol_path=protocol_file)
+    if home is not None and not home.strip():
+        from backcoach.errors import UsageError
+
+        raise UsageError("--home is empty; name the data folder")
+    ctx.obj = AppState(
+        home=Path(home) if home is not None else None,
+        protocol_path=protocol_file.expanduser() if protocol_file is not None else None,
+    )
     if ctx.invoked_subcommand is None:
         from backcoach.tui import run_app
 

@@ -19,8 +19,21 @@ def default_home() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) if missing, and make it 0700."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create `path` (and parents) if missing, and make it 0700; each parent it creates is 0700 too, whatever the
+    umask (`mkdir(parents=True)` makes them 0777 less the umask: 0777 under umask 000)."""
+    missing = []
+    folder = Path(path)
+    while not folder.is_dir() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue  # made meanwhile by someone else: theirs
+        os.chmod(folder, 0o700)
     os.chmod(path, 0o700)
     return path
 

@@ -48,6 +48,21 @@ def check_patient_id(patient_id: str) -> str:
     return patient_id
 
 
+# Names Windows keeps for devices, whatever the extension: a patient file `nul.json` there is the null device, and
+# everything "saved" to it is gone. Refused for new patients on every system, so a home can move to Windows.
+_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", "conin$", "conout$"] + [f"{d}{n}" for d in ("com", "lpt") for n in "0123456789"]
+)
+
+
+def check_new_patient_id(patient_id: str) -> str:
+    """`check_patient_id`, and not a name Windows keeps for a device (for a patient about to be created)."""
+    check_patient_id(patient_id)
+    if patient_id.casefold() in _DEVICE_NAMES:
+        raise UsageError(f"invalid patient id {patient_id!r}: Windows keeps that name for a device; choose another")
+    return patient_id
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 

@@ -6,7 +6,9 @@ clinic's translated or extended pack fails with one line naming the file, the ke
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
@@ -22,6 +24,14 @@ OPTION_SOURCES = ("key_messages", "strategies", "red_flags")
 ATTAINMENT_IDS = ("achieved", "partly", "not_at_all")
 DECISION_IDS = ("keep", "adjust", "close")
 BUILTIN_PACK = ("protocol", "table1.en.toml")
+# Bounds on what a pack can ask of the app: every screen, prompt and export draws what a pack holds, so a pack must
+# not make them draw a billion scale points or a million options. The shipped packs are far inside them.
+MAX_PACK_BYTES = 1024 * 1024  # the shipped Table 1 pack is 22 KB, a case pack 10 KB
+MAX_TEXT_CHARS = 8000  # one text of a pack (the longest shipped: 700)
+MAX_LIST_ITEMS = 200  # one list of a pack (the longest shipped: 25)
+MAX_NUMBER = 1_000_000  # any number in a pack, either sign
+SCALE_BOUND = 100  # a scale's min and max lie in -100 … 100
+MAX_SCALE_POINTS = 21  # and it has at most 21 points (max - min ≤ 20): each is drawn and keyed
 _ID = re.compile(r"[a-z][a-z0-9_]*")  # whole ids only: always fullmatch
 
 
@@ -249,10 +259,16 @@ class PackReader:
         return PackError(self.source, path, problem)
 
     def toml(self, text: str) -> dict:
+        if len(text) > MAX_PACK_BYTES:
+            raise self.fail("", f"too large: a pack is at most {MAX_PACK_BYTES // 1024} KiB")
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise self.fail("", f"invalid TOML: {exc}") from None
+        except RecursionError:  # arrays or tables nested thousands deep
+            raise self.fail("", "invalid TOML: nested too deeply") from None
+        except ValueError as exc:  # an integer of thousands of digits (Python's int conversion limit)
+            raise self.fail("", f"invalid TOML: {str(exc).split(';')[0]}") from None
 
     def table(self, value: Any, path: str, required: dict, optional: dict | None = None) -> dict:
         optional = optional or {}
@@ -276,12 +292,18 @@ class PackReader:
                 raise self.fail(path, f"expected non-empty text, got {_kind(value)}")
             if unsafe := first_unsafe(value):  # pack text reaches terminals, prompts and exports as it is
                 raise self.fail(path, f"contains a control character ({unsafe})")
+            if len(value) > MAX_TEXT_CHARS:
+                raise self.fail(path, f"is {len(value)} characters long; the limit is {MAX_TEXT_CHARS}")
         elif kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+            self.bounded(value, path)
         elif kind is float:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise self.fail(path, f"expected a number, got {_kind(value)}")
+            if value != value:  # nan
+                raise self.fail(path, "expected a number, got nan")
+            self.bounded(value, path)
         elif kind is bool:
             if not isinstance(value, bool):
                 raise self.fail(path, f"expected true or false, got {_kind(value)}")
@@ -290,9 +312,15 @@ class PackReader:
                 raise self.fail(path, f"expected a list, got {_kind(value)}")
             if not value:
                 raise self.fail(path, "must not be empty")
+            if len(value) > MAX_LIST_ITEMS:
+                raise self.fail(path, f"has {len(value)} items; the limit is {MAX_LIST_ITEMS}")
         elif kind is dict and not isinstance(value, dict):
             raise self.fail(path, f"expected a table, got {_kind(value)}")
         return value
+
+    def bounded(self, value: float, path: str, lo: float = -MAX_NUMBER, hi: float = MAX_NUMBER) -> None:
+        if not lo <= value <= hi:
+            raise self.fail(path, f"{_short(value)} is out of range; expected {lo} to {hi}")
 
     def strings(self, values: list, path: str) -> tuple[str, ...]:
         return tuple(self.typed(v, f"{path}[{i}]", str) for i, v in enumerate(values))
@@ -334,6 +362,12 @@ def _kind(value: Any) -> str:
     )
 
 
+def _short(value: float) -> str:
+    """A number as shown in an error: a huge one by its size, never thousands of digits."""
+    text = str(value)
+    return text if len(text) <= 20 else f"a number of {len(text)} digits"
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -370,8 +404,15 @@ def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
             raise r.fail(f"{path}.options_from", f"must be one of: {', '.join(OPTION_SOURCES)}")
     elif options or t["options_from"]:
         raise r.fail(f"{path}.options", f"a {ftype} field takes no options")
-    if ftype in ("scale", "rating_list") and t["min"] >= t["max"]:
-        raise r.fail(f"{path}.max", f"max ({t['max']}) must be greater than min ({t['min']})")
+    if ftype in ("scale", "rating_list"):
+        for key in ("min", "max"):
+            r.bounded(t[key], f"{path}.{key}", -SCALE_BOUND, SCALE_BOUND)
+        if t["min"] >= t["max"]:
+            raise r.fail(f"{path}.max", f"max ({t['max']}) must be greater than min ({t['min']})")
+        if t["max"] - t["min"] >= MAX_SCALE_POINTS:
+            raise r.fail(
+                f"{path}.max", f"a scale has at most {MAX_SCALE_POINTS} points; {t['min']} to {t['max']} has more"
+            )
     if t["handout"] and t["handout"] not in handout_ids:
         raise r.fail(f"{path}.handout", f"no handout section with id {t['handout']!r}")
     attainment = decisions = ()
@@ -597,7 +638,14 @@ def load_protocol(path: Path | None = None) -> Protocol:
 def read_pack(path: Path) -> str:
     """The text of a pack file (protocol or case); an unreadable file is a one-line PackError."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        mode = os.stat(path).st_mode
+        if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):  # opening a named pipe would wait for a writer for ever
+            raise PackError(str(path), "", "cannot read: a named pipe or socket, not a file")
+        with open(path, "rb") as fh:  # never more than a pack can be: a huge file is refused without reading it all
+            data = fh.read(MAX_PACK_BYTES + 1)
+        if len(data) > MAX_PACK_BYTES:
+            raise PackError(str(path), "", f"too large: a pack is at most {MAX_PACK_BYTES // 1024} KiB")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(str(path), "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
 

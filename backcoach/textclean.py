@@ -48,7 +48,7 @@ def check_size(text: str, *, field: str = "text", limit: int = MAX_TEXT_BYTES) -
 
 
 def _size(n: int) -> str:
-    return f"{n // 1024} KiB" if n >= 1024 else f"{n} bytes"
+    return f"{-(-n // 1024)} KiB" if n >= 1024 else f"{n} bytes"  # rounded up: 64.5 KiB is over a 64 KiB limit
 
 
 def clean_text(text: str, *, field: str = "text", limit: int = MAX_TEXT_BYTES) -> str:

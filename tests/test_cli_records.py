@@ -1,6 +1,8 @@
 """The patient, session and db commands as a user runs them: output, exit codes, one-line errors."""
 
 import json
+import os
+import stat
 
 from backcoach.consultation import Consultation
 from backcoach.store import Home
@@ -103,13 +105,39 @@ def test_unusable_home_folder_is_one_line(tmp_path):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
     result = run_backcoach("patient", "add", "A", home=not_a_folder)
-    assert result.returncode == 1 and result.stderr == f"backcoach: {not_a_folder}: File exists\n"
+    assert result.returncode == 2 and result.stderr == f"backcoach: --home {not_a_folder}: not a folder\n"
 
 
 def test_backup_errors_name_the_file_asked_for_not_a_temp_file(tmp_path):
     home = tmp_path / "home"
     assert run_backcoach("patient", "add", "Ada", home=home).returncode == 0
-    for out, problem in ((tmp_path / "missing" / "b.zip", "No such file or directory"), (tmp_path, "Is a directory")):
+    (tmp_path / "afile").write_text("x")
+    for out, problem in (
+        (tmp_path / "afile" / "b.zip", f"--out {tmp_path / 'afile'}: not a folder"),
+        (tmp_path, f"--out {tmp_path} is a folder; name the zip file to write"),
+    ):
         done = run_backcoach("db", "backup", "--out", str(out), home=home)
-        assert done.returncode == 1 and done.stderr == f"backcoach: {out}: {problem}\n"
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        assert done.returncode == 2 and done.stderr == f"backcoach: {problem}\n"
+    readonly = tmp_path / "ro"
+    readonly.mkdir(mode=0o500)
+    if os.name == "posix" and os.geteuid() != 0:  # root writes anywhere
+        done = run_backcoach("db", "backup", "--out", str(readonly / "b.zip"), home=home)
+        assert done.returncode == 1 and done.stderr == f"backcoach: {readonly / 'b.zip'}: Permission denied\n"
+    done = run_backcoach("db", "backup", "--out", str(tmp_path / "missing" / "b.zip"), home=home)
+    assert done.returncode == 0 and stat.S_IMODE((tmp_path / "missing").stat().st_mode) == 0o700  # as export --out
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_tilde_in_home_is_the_user_folder_not_a_folder_named_tilde(tmp_path, monkeypatch):
+    """`--home=~/x` reaches backcoach unexpanded (a shell expands ~ only at a word's start): it made a folder '~'."""
+    env_home = tmp_path / "user"
+    env_home.mkdir()
+    monkeypatch.setenv("HOME", str(env_home))
+    monkeypatch.setenv("USERPROFILE", str(env_home))  # Windows
+    done = run_backcoach("--home=~/bc", "patient", "add", "Ada", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (env_home / "bc" / "patients").is_dir() and not (tmp_path / "~").exists()
+    done = run_backcoach("--home=~/bc", "db", "backup", "--out=~/b.zip", cwd=tmp_path)  # and so for --out
+    assert done.returncode == 0 and (env_home / "b.zip").is_file() and not (tmp_path / "~").exists(), done.stderr
+    done = run_backcoach("--home=~/bc", "export", "--all", "--out=~/ex", cwd=tmp_path)
+    assert done.returncode == 0 and (env_home / "ex").is_dir() and not (tmp_path / "~").exists(), done.stderr

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import shutil
 import stat
 
 import pytest
@@ -186,3 +189,76 @@ def test_import_names_a_write_error_as_one_in_the_home_not_in_the_file(run, fixt
     (broken_home / "patients").write_text("not a folder")
     code, _, err = run("import", str(exported), home_dir=broken_home)
     assert code == 1 and "cannot read" not in err and f"{broken_home / 'patients'}" in err
+
+
+def _children(pid: int) -> set[int]:
+    import subprocess
+
+    rows = subprocess.run(["ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
+    return {int(p) for p, pp in (r.split() for r in rows.splitlines()) if int(pp) == pid}
+
+
+def _running(pid: int) -> bool:
+    import subprocess
+
+    state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.strip()
+    return bool(state) and not state.startswith("Z")  # a zombie has exited; only its parent has not reaped it
+
+
+@pytest.mark.skipif(os.name != "posix" or not shutil.which("ps"), reason="needs POSIX signals and ps")
+def test_killing_export_all_ends_its_workers(home, protocol, tmp_path):
+    """A SIGKILLed `export --all` left its pool workers alive for ever, blocked on the pool's pipe."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from backcoach.demo import make_demo_home
+
+    make_demo_home(home, protocol, 40, 2, seed=3)
+    for n in range(3000):  # damaged files: each is a line on stderr, which the test does not read, so the parent
+        (home.patients_dir / f"zz{n:05d}.json").write_text("{")  # blocks writing it while its pool is up
+    env = {**os.environ, "BACKCOACH_HOME": str(home.root)}
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "backcoach", "export", "--all", "-f", "html", "--out", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while len(workers := _children(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the export never started its pool"
+        time.sleep(1)  # the parent is now blocked on its full stderr pipe, the workers on the pool's
+        assert parent.poll() is None
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while (alive := {w for w in workers if _running(w)}) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive, f"workers {sorted(alive)} outlived their parent"
+    finally:
+        parent.kill()
+        for w in _children(parent.pid) | set(locals().get("workers", ())):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(w, signal.SIGKILL)
+
+
+def test_since_after_until_is_a_usage_error(run, fixture_home, tmp_path):
+    code, out, err = run(
+        "export", "--all", "--out", str(tmp_path / "o"), "--since", "2026-03-10", "--until", "2026-03-01"
+    )
+    assert code == 2 and err == "backcoach: --since 2026-03-10 is after --until 2026-03-01: no session can match\n"
+
+
+def test_a_batch_export_is_durable_where_there_is_no_os_sync(run, fixture_home, tmp_path, monkeypatch):
+    """The batch skips each file's fsync and syncs once with os.sync, which Windows lacks: there the tally
+    reported files written that were not yet on disk."""
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.delattr(os, "sync", raising=False)
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    code, out, _ = run("export", "--all", "--out", str(tmp_path / "o"))
+    assert code == 0 and out.startswith("2 file(s) written")
+    assert len(synced) >= 2  # each file (and its folder) synced before the tally

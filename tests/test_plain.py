@@ -423,3 +423,33 @@ def test_a_hint_command_stays_on_one_line_however_long_the_home(tmp_path, protoc
     assert code == 130
     command = f"  backcoach --home {home.root} consult ann --plain"
     assert len(command) > 200 and f"\n{command}\n" in printed  # the terminal wraps it softly: copied whole
+
+
+def test_a_long_paste_is_capped_as_it_arrives_not_after_gigabytes(monkeypatch):
+    """70 KB pasted as keys (no bracketed paste) was refused, but only after the prompt had kept an undo copy of the
+    text per character: 2.4 GB. Memory now stays flat, and typing stops at the cap."""
+    import tracemalloc
+
+    from backcoach.plain import prompts
+    from tests.plain_helpers import CTRL_C, drive_plain
+
+    got = {}
+
+    def start(console) -> int:
+        tracemalloc.start()
+        try:
+            got["answer"] = prompts.text("Values")
+        finally:
+            got["peak"] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        return 0
+
+    drive_plain(start, "x" * 5000 + "\r", timeout=120)
+    assert len(got["answer"]) == 5000
+    assert got["peak"] < 15 * 2**20, f"{got['peak'] / 2**20:.0f} MiB for a 5 KB paste"  # was 24 MiB, now 9 (drawing it)
+
+    monkeypatch.setattr(prompts, "MAX_INPUT_CHARS", 50)
+    drive_plain(start, "y" * 80 + "\r" + CTRL_C)
+    assert got["answer"] == "y" * 50
+    drive_plain(start, "\x1b[200~" + "z" * 80 + "\x1b[201~" + "\r")  # a bracketed paste, as most terminals send
+    assert got["answer"] == "z" * 50

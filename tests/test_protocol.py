@@ -1,6 +1,7 @@
 """The Table 1 pack: its shape, its text word for word, and clear errors for broken packs."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -145,3 +146,53 @@ def test_custom_protocol_option_is_used(tmp_path):
     assert json.loads(shown.stdout)["id"] == "mini"
     broken = run_backcoach("--protocol", str(PACKS / "missing_why.toml"), "protocol", "show", home=tmp_path)
     assert broken.returncode == 1 and "why: missing" in broken.stderr
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "backcoach" / "seeds" / "protocol" / "table1.en.toml"
+
+
+def _shipped_with(old: str, new: str, count: int = 1) -> str:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, count)
+
+
+INSANE = {
+    "huge scale max": (lambda: _shipped_with("max = 10", "max = 1000000000"), "max: 1000000000 is out of range"),
+    "scale of 51 points": (lambda: _shipped_with("max = 10", "max = 50"), "a scale has at most 21 points"),
+    "huge component number": (lambda: _shipped_with("number = 1\n", "number = 10000000000\n"), "out of range"),
+    "a 100 KB text": (lambda: _shipped_with('title = "Planning"', f'title = "{"x" * 100_000}"'), "the limit is 8000"),
+    "a list of 10000 phrases": (
+        lambda: _shipped_with("phrases = [", "phrases = [" + '"pain", ' * 10_000),
+        "phrases: has 10025 items; the limit is 200",
+    ),
+    "nested 100000 deep": (lambda: "x = " + "[" * 100_000 + "]" * 100_000 + "\n", "invalid TOML: nested too deeply"),
+    "a number of 5000 digits": (lambda: "x = 1" + "0" * 5000 + "\n", "invalid TOML: Exceeds the limit"),
+    "a 2 MB file": (lambda: "# " + "x" * 2_000_000 + "\n", "a pack is at most 1024 KiB"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(INSANE))
+def test_a_pack_has_sane_bounds_checked_in_one_line(kind, tmp_path):
+    """`max = 1000000000` on a scale passed `protocol check`, then the consultation grew to 2.5 GB; deeply nested or
+    huge-number TOML was an internal error."""
+    make, says = INSANE[kind]
+    pack = tmp_path / "pack.toml"
+    pack.write_text(make(), encoding="utf-8")
+    with pytest.raises(PackError, match=re.escape(says)):
+        load_protocol(pack)
+    done = run_backcoach("protocol", "check", str(pack), home=tmp_path)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
+    assert done.stderr.startswith(f"backcoach: {pack}: ") and len(done.stderr) < 300
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pack_that_is_a_named_pipe_is_refused_not_waited_on(tmp_path):
+    pipe = tmp_path / "pack.toml"
+    os.mkfifo(pipe)
+    for args in (["protocol", "check", str(pipe)], ["--protocol", str(pipe), "protocol", "show"]):
+        done = run_backcoach(*args, home=tmp_path, timeout=20)
+        assert (
+            done.returncode == 1
+            and done.stderr == f"backcoach: {pipe}: cannot read: a named pipe or socket, not a file\n"
+        )

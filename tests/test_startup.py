@@ -71,3 +71,31 @@ def test_a_command_converts_only_itself_to_click(tmp_path, capsys):
         "db",
         "practice",
     ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["no-such-command"], "No such command 'no-such-command'; try 'python -m backcoach --help'"),
+        (["db", "backup", "--bogus"], "No such option: --bogus"),
+        (["patient", "add"], "Missing argument 'NAME'; try 'python -m backcoach patient add --help'"),
+        (["patient", "add", "x", "--born", "abc"], "'abc' is not a valid integer; try 'python -m backcoach patient"),
+        (["--home"], "Option '--home' requires an argument; try 'python -m backcoach --help'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_the_help_hint(argv, says, tmp_path):
+    """Click shows a usage error in four lines (Usage, Try, a blank line, Error); backcoach promises one line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "backcoach", *(["--home", str(tmp_path)] if argv != ["--home"] else []), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("backcoach: "), result.stderr
+    assert says in result.stderr and "Usage:" not in result.stderr
+
+
+def test_a_group_without_a_command_still_shows_its_help():
+    result = subprocess.run([sys.executable, "-m", "backcoach", "db"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Commands:" in result.stdout + result.stderr

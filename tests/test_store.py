@@ -358,3 +358,363 @@ def test_listing_works_when_the_index_cannot_be_written(three_patients):
     done = run_backcoach("patient", "list", "--json", home=three_patients.root)
     assert done.returncode == 0, done.stderr
     assert [p["id"] for p in json.loads(done.stdout)] == ["a", "b", "c"]
+
+
+class _FrozenClock:
+    """`datetime` as maintenance uses it, stopped at one second: two runs within the same second."""
+
+    from datetime import datetime as _real
+
+    @classmethod
+    def now(cls):
+        return cls._real(2026, 12, 4, 15, 0, 0)
+
+
+def test_two_repairs_in_one_second_keep_both_damaged_copies(three_patients, monkeypatch):
+    from backcoach.store import maintenance
+
+    monkeypatch.setattr(maintenance, "datetime", _FrozenClock)
+    home, path = three_patients, three_patients.patients_dir / "b.json"
+    kept = []
+    for damage in (b"{first damage", b"{second damage"):
+        path.write_bytes(damage)
+        kept.append(damage)
+        assert check_home(home, repair=True).clean
+        assert home.load("b").patient.id == "b"
+    copies = sorted(home.patients_dir.glob("b.json.broken-*"))
+    assert [c.name for c in copies] == ["b.json.broken-20261204-150000", "b.json.broken-20261204-150000-2"]
+    assert [c.read_bytes() for c in copies] == kept
+    assert all(mode(c) == 0o600 for c in copies)
+
+
+def test_two_backups_in_one_second_are_two_files(three_patients, monkeypatch):
+    from backcoach.store import maintenance
+
+    monkeypatch.setattr(maintenance, "datetime", _FrozenClock)
+    first = backup_home(three_patients)
+    first_bytes = first.read_bytes()
+    three_patients.add_patient("D", patient_id="d")
+    second = backup_home(three_patients)
+    assert first != second and first.read_bytes() == first_bytes
+    assert "patients/d.json" in zipfile.ZipFile(second).namelist()
+
+
+@pytest.mark.parametrize("target", ["patients/b.json", "patients/new.zip", "index.json", "practice/x.zip", "x.zip"])
+def test_backup_out_inside_the_data_folder_is_refused(three_patients, target):
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    before = {p: p.read_bytes() for p in home.root.rglob("*") if p.is_file()}
+    done = run_backcoach("db", "backup", "--out", str(home.root / target), "--force", home=home.root)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "inside the data folder" in done.stderr
+    assert {p: p.read_bytes() for p in home.root.rglob("*") if p.is_file()} == before
+    assert check_home(home).clean and home.load("b").sessions[0].answer(*VALUES) == "values of b, second version"
+
+
+def test_backup_out_never_replaces_a_file_without_force(three_patients, tmp_path):
+    from tests.helpers import run_backcoach
+
+    out = tmp_path / "mine.txt"
+    out.write_text("keep me")
+    done = run_backcoach("db", "backup", "--out", str(out), home=three_patients.root)
+    assert done.returncode == 1 and done.stderr == f"backcoach: {out} exists; not overwritten (use --force)\n"
+    assert out.read_text() == "keep me"
+    done = run_backcoach("db", "backup", "--out", str(out), "--force", home=three_patients.root)
+    assert done.returncode == 0 and zipfile.is_zipfile(out) and mode(out) == 0o600
+    done = run_backcoach("db", "backup", "--out", str(tmp_path), home=three_patients.root)
+    assert done.returncode == 2 and "is a folder" in done.stderr
+    done = run_backcoach(
+        "db", "backup", "--out", str(three_patients.root / "backups" / "b.zip"), home=three_patients.root
+    )
+    assert done.returncode == 0 and zipfile.is_zipfile(three_patients.root / "backups" / "b.zip")
+
+
+def _disk_full(*_args):
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_failed_add_names_the_file_and_leaves_no_stray_lock(home, monkeypatch, capsys):
+    from tests.helpers import run_main
+
+    home.add_patient("A", patient_id="a")
+    monkeypatch.setattr(os, "fsync", _disk_full)  # the disk fills up as the new file is made durable
+    code, out, err = run_main(monkeypatch, capsys, "--home", str(home.root), "patient", "add", "B", "--id", "b")
+    assert (code, out) == (1, "")
+    assert err == f"backcoach: {home.patients_dir / 'b.json'}: No space left on device\n"
+    assert sorted(p.name for p in home.patients_dir.iterdir()) == ["a.json", "a.lock"]  # no b.lock, no temp file
+
+
+def test_a_failed_import_names_the_file_it_could_not_write(home, protocol, monkeypatch, capsys, tmp_path):
+    from backcoach.transfer import dumps, export_record
+    from tests.helpers import run_main
+
+    home.add_patient("A", patient_id="a")
+    exported = tmp_path / "a.json"
+    exported.write_text(dumps(export_record(home.load("a"))))
+    other = Home(tmp_path / "other")
+    other.add_patient("Z", patient_id="z")
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    code, _, err = run_main(monkeypatch, capsys, "--home", str(other.root), "import", str(exported))
+    assert code == 1 and "None" not in err
+    assert f"backcoach: {exported}: {other.patients_dir / 'a.json'}: No space left on device\n" in err
+    assert sorted(p.name for p in other.patients_dir.iterdir()) == ["z.json", "z.lock"]
+
+
+def test_db_check_reports_and_repair_removes_temp_files_of_interrupted_saves(three_patients):
+    """A SIGKILL during a save leaves a hidden temp file holding patient data: db check named none of them."""
+    from backcoach.store.lock import PatientLock
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    data = (home.patients_dir / "a.json").read_bytes()
+    left = [
+        home.patients_dir / ".a.json.k2j4x9_q.tmp",  # the temp file of a killed save
+        home.patients_dir / ".b.json.bak.4242",  # a .bak link being made when it was killed
+        home.patients_dir / ".gone.json.zz1.tmp",  # a killed add: no gone.json was ever made
+        home.root / ".index.json.a8d.tmp",
+        home.root / "backups" / ".backcoach-20261204-150000.zip.x1.tmp",  # a killed db backup: every patient in it
+    ]
+    left[-1].parent.mkdir()
+    for path in left:
+        path.write_bytes(data)
+    old = time.time() - 3600
+    for path in left[-2:]:
+        os.utime(path, (old, old))
+    busy = home.patients_dir / ".c.json.live1.tmp"  # c is being saved right now by the window that has it open
+    busy.write_bytes(data)
+    fresh_index = home.root / ".index.json.now.tmp"  # an index being written right now (no lock guards it)
+    fresh_index.write_bytes(b"{}")
+    held = PatientLock(home.patients_dir / "c.lock", "c").acquire()
+    try:
+        done = run_backcoach("db", "check", home=home.root)
+        assert done.returncode == 3
+        for path in left:
+            name = path.relative_to(home.root).as_posix()
+            assert f"problem: {name}: left by an interrupted save; it may hold patient data" in done.stderr
+        assert ".c.json" not in done.stderr and ".index.json.now" not in done.stderr
+        assert all(path.exists() for path in left)
+        done = run_backcoach("db", "check", "--repair", home=home.root)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.count("removed (left by an interrupted save)") == len(left)
+        assert not any(path.exists() for path in left) and busy.exists() and fresh_index.exists()
+        assert not (home.patients_dir / "gone.lock").exists()
+    finally:
+        held.release()
+    assert run_backcoach("db", "check", home=home.root).returncode == 3  # c's is a leftover once c is closed
+    assert check_home(home, repair=True).clean and not busy.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes and umask")
+def test_folders_made_for_home_and_out_are_private_under_umask_000(tmp_path, protocol):
+    from tests.helpers import run_backcoach
+
+    home_dir, out_dir = tmp_path / "h1" / "h2" / "home", tmp_path / "o1" / "o2" / "out"
+    previous = os.umask(0)
+    try:
+        assert run_backcoach("--home", str(home_dir), "patient", "add", "A", "--id", "a").returncode == 0
+        with Consultation(Home(home_dir), protocol, "a") as c:
+            c.set(*VALUES, "walking")
+        done = run_backcoach("--home", str(home_dir), "export", "a", "--out", str(out_dir))
+        assert done.returncode == 0, done.stderr
+        backup = run_backcoach("--home", str(home_dir), "db", "backup", "--out", str(tmp_path / "b1" / "b.zip"))
+        assert backup.returncode == 0, backup.stderr
+    finally:
+        os.umask(previous)
+    made = [home_dir, home_dir.parent, home_dir.parent.parent, out_dir, out_dir.parent, out_dir.parent.parent]
+    made += [home_dir / "patients", tmp_path / "b1"]
+    assert {d.relative_to(tmp_path).as_posix(): oct(mode(d)) for d in made} == {
+        d.relative_to(tmp_path).as_posix(): oct(0o700) for d in made
+    }
+    files = [p for p in [*home_dir.rglob("*"), *out_dir.rglob("*"), tmp_path / "b1" / "b.zip"] if p.is_file()]
+    assert files and all(mode(p) == 0o600 for p in files), {p.name: oct(mode(p)) for p in files}
+
+
+def test_a_tampered_index_never_hides_a_healthy_patient_nor_prints_raw_escapes(three_patients):
+    """index.json is a cache: a valid but tampered one said b was damaged (so b was hidden) with an escape sequence
+    in the reason, which `patient list` printed raw."""
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    index = json.loads(home.index_path.read_text())
+    index["patients"]["b"]["damaged"] = "\x1b]0;pwned\x07\x1b[2J"
+    index["patients"]["a"]["id"] = "zzz"  # an entry that names another patient
+    index["patients"]["c"]["archived"] = "yes"  # a value of the wrong type
+    index["patients"]["c"]["name"] = "\x1b[31mC"
+    home.index_path.write_text(json.dumps(index))
+    done = run_backcoach("patient", "list", "--json", home=home.root)
+    assert done.returncode == 0 and "\x1b" not in done.stdout + done.stderr and done.stderr == ""
+    assert [(p["id"], p["name"], p["archived"]) for p in json.loads(done.stdout)] == [
+        ("a", "A", False),
+        ("b", "B", False),
+        ("c", "C", False),
+    ]
+    rebuilt = json.loads(home.index_path.read_text())["patients"]
+    assert rebuilt["b"]["damaged"] is None and rebuilt["a"]["id"] == "a" and rebuilt["c"]["name"] == "C"
+    index["patients"] = rebuilt
+    index["patients"]["b"]["name"] = "\x1b]0;pwned\x07B"  # a stale cached name the file agrees with in size
+    home.index_path.write_text(json.dumps(index))
+    done = run_backcoach("patient", "list", home=home.root)
+    assert done.returncode == 0 and "\x1b" not in done.stdout and "␛]0;pwned␇B" in done.stdout
+
+
+OUTSIDE = {
+    "damaged": lambda p: p.write_bytes(b'{"meta": {"1"'),
+    "replaced": lambda p: p.write_text(p.read_text().replace('"A"', '"A from another program"')),
+    "removed": lambda p: p.unlink(),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OUTSIDE))
+def test_an_open_patient_never_saves_over_a_file_changed_from_outside(home, protocol, kind):
+    """A window with a patient open wrote over a file damaged from outside on its next save, and made the damaged
+    bytes the .bak: the only good copy was then gone."""
+    from backcoach.errors import IntegrityError
+
+    home.add_patient("A", patient_id="a")
+    path, bak = home.patients_dir / "a.json", home.patients_dir / "a.json.bak"
+    with Consultation(home, protocol, "a") as c:
+        c.set(*VALUES, "first")
+        c.set(*VALUES, "second")
+        saved = bak.read_bytes()
+        time.sleep(0.01)
+        OUTSIDE[kind](path)
+        after = path.read_bytes() if path.exists() else None
+        for _ in range(2):  # and every save after it
+            with pytest.raises(IntegrityError, match=r"a\.json was changed by another program"):
+                c.set(*VALUES, "third")
+        assert (path.read_bytes() if path.exists() else None) == after and bak.read_bytes() == saved
+    assert not [f for f in home.patients_dir.iterdir() if f.name.startswith(".")]
+
+
+def test_a_save_after_a_save_still_works_and_keeps_the_bak(home, protocol):
+    home.add_patient("A", patient_id="a")
+    with Consultation(home, protocol, "a") as c:
+        for n in range(5):
+            c.set(*VALUES, f"answer {n}")
+    assert home.load("a").sessions[0].answer(*VALUES) == "answer 4"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks and named pipes")
+def test_backup_leaves_out_links_and_special_files(three_patients, tmp_path):
+    """A link in the data folder copied whatever it pointed to (any file the user can read) into the backup, and
+    a named pipe made `db backup` wait for ever."""
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not backcoach's")
+    (home.patients_dir / "x.json").symlink_to(secret)
+    (home.root / "elsewhere").symlink_to(tmp_path)
+    os.mkfifo(home.root / "pipe")
+    done = run_backcoach("db", "backup", "--out", str(tmp_path / "b.zip"), home=home.root, timeout=30)
+    assert done.returncode == 0, done.stderr
+    names = zipfile.ZipFile(tmp_path / "b.zip").namelist()
+    assert "patients/a.json" in names and not {"patients/x.json", "elsewhere", "pipe"} & set(names)
+    assert not [n for n in names if n.startswith("elsewhere/")]
+    assert done.stderr.count("left out: not a regular file") == 3
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_lock_file_that_is_a_link_is_refused_never_truncated(three_patients, tmp_path):
+    """Opening a patient truncated whatever its .lock pointed to and wrote a pid into it."""
+    from tests.helpers import run_backcoach
+
+    victim = tmp_path / "precious.txt"
+    victim.write_text("precious data")
+    lock = three_patients.patients_dir / "a.lock"
+    lock.unlink()
+    lock.symlink_to(victim)
+    done = run_backcoach("patient", "archive", "a", home=three_patients.root)
+    assert done.returncode == 1 and done.stderr == f"backcoach: {lock}: a lock file must not be a link; remove it\n"
+    assert victim.read_text() == "precious data"
+    lock.unlink()
+    os.link(three_patients.patients_dir / "b.json", lock)  # a hard link to another patient's file
+    kept = (three_patients.patients_dir / "b.json").read_bytes()
+    done = run_backcoach("patient", "archive", "a", home=three_patients.root)
+    assert done.returncode == 1 and "a lock file must be a regular file of its own (no links)" in done.stderr
+    assert (three_patients.patients_dir / "b.json").read_bytes() == kept
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a locked region cannot be written through another handle")
+def test_the_lock_holder_shown_is_a_pid_and_nothing_else(three_patients):
+    from backcoach.store.lock import PatientLock
+
+    lock = three_patients.patients_dir / "a.lock"
+    held = PatientLock(lock, "a").acquire()
+    try:
+        lock.write_bytes(b"\x1b]0;pwned\x0712\x1b[2J")  # what another program (or a tampered file) left in it
+        with pytest.raises(PatientLocked) as info:
+            PatientLock(lock, "a").acquire()
+    finally:
+        held.release()
+    assert str(info.value) == "patient a is open in another backcoach window (pid unknown)"
+
+
+@pytest.mark.parametrize("reserved", ["nul", "CON", "Aux", "prn", "com1", "LPT9"])
+def test_windows_device_names_are_refused_for_new_patients(home, reserved):
+    """On Windows `nul.json` is the null device: every save of that patient would vanish."""
+    with pytest.raises(UsageError, match="Windows keeps that name for a device"):
+        home.add_patient("X", patient_id=reserved)
+    assert not home.patients_dir.exists() or not list(home.patients_dir.iterdir())
+
+
+def test_an_empty_or_file_home_is_a_usage_error(tmp_path):
+    from tests.helpers import run_backcoach
+
+    done = run_backcoach("--home", "", "patient", "add", "X", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr == "backcoach: --home is empty; name the data folder\n"
+    assert list(tmp_path.iterdir()) == []  # not the current folder, silently
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for args in (["patient", "list"], ["patient", "add", "X"]):
+        done = run_backcoach("--home", str(afile), *args)
+        assert done.returncode == 2 and done.stderr == f"backcoach: --home {afile}: not a folder\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="named pipes and symlinks")
+def test_backup_force_replaces_only_a_regular_file(three_patients, tmp_path):
+    """--force replaced whatever --out named: run as root, `--out /dev/null --force` made /dev/null a zip file."""
+    from tests.helpers import run_backcoach
+
+    pipe, target = tmp_path / "pipe", tmp_path / "target.zip"
+    os.mkfifo(pipe)
+    target.write_text("keep")
+    (tmp_path / "link.zip").symlink_to(target)
+    for out in (pipe, tmp_path / "link.zip"):
+        done = run_backcoach("db", "backup", "--out", str(out), "--force", home=three_patients.root)
+        assert done.returncode == 2 and "is not a regular file" in done.stderr
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and (tmp_path / "link.zip").is_symlink()
+    assert target.read_text() == "keep"
+
+
+def test_repair_goes_on_when_a_bak_or_a_lock_cannot_be_used(three_patients):
+    """A .bak that is a folder stopped `db check --repair` at that patient: the others were never checked."""
+    home = three_patients
+    for pid in ("a", "b", "c"):
+        DAMAGE["truncated"](home.patients_dir / f"{pid}.json")
+    (home.patients_dir / "a.json.bak").unlink()
+    (home.patients_dir / "a.json.bak").mkdir()
+    (home.patients_dir / "b.lock").unlink()
+    (home.patients_dir / "b.lock").mkdir()
+    report = check_home(home, repair=True)
+    assert [p.split(":")[0] for p in report.problems] == ["patients/a.json", "patients/b.json"]
+    assert "its .bak is missing or damaged too" in report.problems[0] and "b.lock" in report.problems[1]
+    assert any(r.startswith("patients/c.json: restored from c.json.bak") for r in report.repaired)
+    assert home.load("c").patient.id == "c"
+
+
+def test_an_index_that_cannot_be_read_is_a_problem_not_the_end_of_the_check(three_patients):
+    """A folder in index.json's place stopped `db check` with one line: nothing checked or repaired was reported."""
+    from tests.helpers import run_backcoach
+
+    home = three_patients
+    DAMAGE["truncated"](home.patients_dir / "b.json")
+    home.index_path.unlink()
+    home.index_path.mkdir()
+    done = run_backcoach("db", "check", "--repair", home=home.root)
+    assert done.returncode == 3
+    assert "repaired: patients/b.json: restored from b.json.bak" in done.stdout
+    assert "problem: index.json: cannot be read (" in done.stderr and "); cannot be rebuilt (" in done.stderr
+    assert home.load("b").patient.id == "b"

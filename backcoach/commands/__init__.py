@@ -23,10 +23,15 @@ class AppState:
     protocol_path: Path | None = None
 
     def open_home(self) -> Home:
+        from backcoach.errors import UsageError
         from backcoach.locations import default_home
         from backcoach.store import Home
 
-        return Home(self.home or default_home())
+        # `--home=~/x` reaches us with the ~ (a shell expands it only at the start of a word), as BACKCOACH_HOME can
+        root = self.home.expanduser() if self.home is not None else default_home()
+        if root.exists() and not root.is_dir():
+            raise UsageError(f"--home {root}: not a folder")
+        return Home(root)
 
     def protocol(self) -> Protocol:
         from backcoach.protocol import load_protocol

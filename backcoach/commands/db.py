@@ -44,9 +44,16 @@ def check(
 @app.command("backup")
 def backup(
     ctx: typer.Context,
-    out: Annotated[Path | None, typer.Option("--out", help="The zip file to write.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The zip file to write (outside the data folder, or in its backups/).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")] = False,
 ) -> None:
-    """Write the whole data folder to one zip file (written atomically)."""
-    from backcoach.store.maintenance import backup_home
+    """Write the whole data folder to one zip file (written atomically, never over an earlier backup)."""
+    from backcoach.store.maintenance import backup_home, backup_members
 
-    typer.echo(str(backup_home(state(ctx).open_home(), out)))
+    home = state(ctx).open_home()
+    written = backup_home(home, out.expanduser() if out is not None else None, force=force)
+    for path in backup_members(home)[1]:
+        typer.echo(f"backcoach: warning: {path} left out: not a regular file (a link or a special file)", err=True)
+    typer.echo(str(written))

@@ -66,16 +66,20 @@ def export(
         raise UsageError("give patient ids or --all, not both")
     if not all_patients and not ids:
         raise UsageError("name the patients to export (ID ...) or use --all")
+    first, last = _date(since, "--since"), _date(until, "--until")
+    if first and last and first > last:
+        raise UsageError(f"--since {since} is after --until {until}: no session can match")
     st = state(ctx)
     home = st.open_home()
+    out = out.expanduser() if out is not None else None  # `--out=~/x`: the shell left the ~
     job = ExportJob(
         home=home.root,
         protocol_path=st.protocol_path,
         fmt=fmt,
         handout=handout,
         session_id=session_id,
-        since=_date(since, "--since"),
-        until=_date(until, "--until"),
+        since=first,
+        until=last,
         deidentify=deidentify,
         out=out,
         force=force,
@@ -161,9 +165,11 @@ def import_files(
             print(f"backcoach: {path}: {exc}", file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, exc.exit_code)
         except OSError as exc:  # reading the file, or writing into the home
-            problem = (
-                f"cannot read ({exc.strerror})" if exc.filename == str(path) else f"{exc.filename}: {exc.strerror}"
-            )
+            reason = exc.strerror or str(exc)
+            if exc.filename == str(path):
+                problem = f"cannot read ({reason})"
+            else:
+                problem = f"{exc.filename}: {reason}" if exc.filename else reason
             print(f"backcoach: {path}: {problem}", file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, 1)
         except Exception as exc:  # a bug this file brings out: said in one line, and the next files still go in

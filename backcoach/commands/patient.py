@@ -14,7 +14,9 @@ session_app = command_group("List consultation sessions.")
 
 
 def warn(message: str) -> None:
-    print(f"backcoach: warning: {message}", file=sys.stderr)
+    from backcoach.textclean import show_controls
+
+    print(f"backcoach: warning: {show_controls(message)}", file=sys.stderr)
 
 
 @app.command("add")

@@ -121,7 +121,7 @@ def report(
     store = AttemptStore(home)
     results = gather(store, st.protocol())
     if out is not None:
-        tally = write_reports(results, out, fmt, force=force, records=home.record_folders)
+        tally = write_reports(results, out.expanduser(), fmt, force=force, records=home.record_folders)
     else:
         tally = collect(results)
         if fmt == "text" and sys.stdout.isatty():

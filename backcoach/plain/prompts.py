@@ -11,11 +11,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import questionary
+from prompt_toolkit.filters import emacs_insert_mode, vi_insert_mode
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.keys import Keys
 from questionary import Choice
 
 from backcoach.errors import BackcoachError
-from backcoach.textclean import clean_text
+from backcoach.textclean import MAX_TEXT_BYTES, clean_text
+
+# A text prompt holds at most this many characters: one more than a field can store (so the answer is refused
+# with the size limit, not cut short silently), and typing or pasting beyond it is dropped as it arrives.
+MAX_INPUT_CHARS = MAX_TEXT_BYTES + 1
 
 SKIP = "__skip__"  # the value of the "skip" entry in a select; never stored
 
@@ -39,10 +45,37 @@ def _stop_keys() -> KeyBindings:
     return keys
 
 
-def ask(question: questionary.Question) -> Any:
-    """Run one prompt; Ctrl-C / Ctrl-D raise `Interrupted` instead of returning None."""
+def _capped_input_keys(limit: int) -> KeyBindings:
+    """Typing and pasting into a text prompt, capped at `limit` characters, without an undo copy per key.
+
+    prompt_toolkit's own typing binding saves the whole text for undo before each key that is not a repeat, so a
+    paste arriving as keys (a terminal without bracketed paste, a pipe) keeps one copy of the text per character:
+    70 KB pasted grew to 2.4 GB before the answer could be refused.
+    """
+    keys = KeyBindings()
+
+    def insert(buffer, data: str) -> None:
+        room = limit - len(buffer.text)
+        if room > 0:
+            buffer.insert_text(data[:room])
+
+    @keys.add(Keys.Any, filter=vi_insert_mode | emacs_insert_mode, save_before=lambda event: False)
+    def _(event) -> None:
+        insert(event.current_buffer, event.data * min(event.arg, limit))
+
+    @keys.add(Keys.BracketedPaste)
+    def _(event) -> None:
+        insert(event.current_buffer, event.data.replace("\r\n", "\n").replace("\r", "\n"))
+
+    return keys
+
+
+def ask(question: questionary.Question, *, text_limit: int | None = None) -> Any:
+    """Run one prompt; Ctrl-C / Ctrl-D raise `Interrupted` instead of returning None. A text prompt passes its
+    `text_limit` (characters)."""
     app = question.application
-    app.key_bindings = merge_key_bindings([app.key_bindings, _stop_keys()])
+    extra = [_capped_input_keys(text_limit)] if text_limit is not None else []
+    app.key_bindings = merge_key_bindings([app.key_bindings, *extra, _stop_keys()])
     try:
         return question.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
@@ -60,9 +93,10 @@ def _fits(text: str) -> bool | str:
 
 def text(message: str, default: str = "", *, keep: Callable[[str], None] | None = None) -> str:
     """A one-line text answer ("" when left empty). On interruption, `keep(draft)` receives unsent typed text."""
-    question = questionary.text(message, default=default, validate=_fits)
+    # checked on Enter, not on every key: checking the whole text at each key of a paste is quadratic
+    question = questionary.text(message, default=default, validate=_fits, validate_while_typing=False)
     try:
-        return ask(question)
+        return ask(question, text_limit=MAX_INPUT_CHARS)
     except Interrupted as stop:
         if keep is not None and stop.draft.strip() and stop.draft != default and _fits(stop.draft) is True:
             keep(stop.draft)
@@ -87,7 +121,8 @@ def number(message: str, lo: int, hi: int, default: int | None = None, *, instru
             default="" if default is None else str(default),
             instruction=instruction,
             validate=valid,
-        )
+        ),
+        text_limit=len(str(hi)) + len(str(lo)) + 8,  # a number and some spaces; more is never a valid answer
     ).strip()
     return int(given) if given else None
 

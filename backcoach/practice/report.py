@@ -175,6 +175,10 @@ def write_reports(
         if path.exists() and not force:
             tally.failed.append(f"{path} exists (use --force to overwrite)")
             continue
-        atomic_write(path, render([result], fmt).encode("utf-8"))
+        try:  # without force, a file made meanwhile is not replaced either
+            atomic_write(path, render([result], fmt).encode("utf-8"), replace=force)
+        except FileExistsError:
+            tally.failed.append(f"{path} exists (use --force to overwrite)")
+            continue
         tally.reported.append(result)
     return tally

@@ -7,7 +7,15 @@ Layout of a home folder (folders 0700, files 0600):
     <home>/index.json              a cache for fast listing, always rebuildable from the patient files
 """
 
-from backcoach.store.errors import DamagedFile, PatientLocked, PatientNotFound
+from backcoach.store.errors import DamagedFile, FileChangedOnDisk, PatientLocked, PatientNotFound
 from backcoach.store.home import Home, IndexEntry, PatientWriter
 
-__all__ = ["DamagedFile", "Home", "IndexEntry", "PatientLocked", "PatientNotFound", "PatientWriter"]
+__all__ = [
+    "DamagedFile",
+    "FileChangedOnDisk",
+    "Home",
+    "IndexEntry",
+    "PatientLocked",
+    "PatientNotFound",
+    "PatientWriter",
+]

@@ -8,6 +8,7 @@ the folder is fsynced so the rename itself survives a power cut. The previous ve
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import stat
@@ -18,7 +19,7 @@ from typing import Any, BinaryIO
 
 from tinydb.storages import Storage
 
-from backcoach.store.errors import DamagedFile
+from backcoach.store.errors import DamagedFile, FileChangedOnDisk
 from backcoach.textclean import json_text
 
 FILE_MODE = 0o600
@@ -56,33 +57,57 @@ def _keep_backup(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, *, backup: bool = False, durable: bool = True) -> Iterator[BinaryIO]:
+def atomic_file(path: Path, *, backup: bool = False, durable: bool = True, replace: bool = True) -> Iterator[BinaryIO]:
     """Open a temp file beside `path` for writing; on success it replaces `path` atomically (crash: old or new).
 
     `durable=False` skips the fsyncs, for a batch that makes all its files durable at once (`sync_all`) before it
-    reports them written; the rename is atomic either way.
+    reports them written; the rename is atomic either way. `replace=False` never replaces an existing `path`: it
+    raises FileExistsError instead (checked by the rename itself, so two writers cannot both win). An OS error
+    about the temp file (a full disk, a permission) names `path`, the file the caller asked for.
     """
     path = Path(path)
     with _named(path):
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with _named(path), os.fdopen(fd, "wb") as fh:
             if hasattr(os, "fchmod"):
                 os.fchmod(fh.fileno(), FILE_MODE)
             yield fh
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        if backup:
-            _keep_backup(path)
         with _named(path):
-            os.replace(tmp_name, path)
+            if backup:
+                _keep_backup(path)
+            if replace:
+                os.replace(tmp_name, path)
+            else:
+                _place_new(Path(tmp_name), path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
     if durable:
-        fsync_dir(path.parent)
+        with _named(path):
+            fsync_dir(path.parent)
+
+
+def _place_new(tmp: Path, path: Path) -> None:
+    """Rename `tmp` to `path` unless `path` exists (FileExistsError): a hard link fails rather than replace, and a
+    rename on Windows does too; a filesystem without hard links falls back to a check just before the rename."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.name == "nt":
+            os.rename(tmp, path)  # never replaces on Windows
+            return
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
 
 
 def sync_all() -> None:
@@ -93,17 +118,42 @@ def sync_all() -> None:
 
 @contextlib.contextmanager
 def _named(path: Path) -> Iterator[None]:
-    """An OS error about the temp file is reported as one about `path`, the file the user asked for."""
+    """An OS error that names no file, or names the temp file, is reported as one about `path`."""
     try:
         yield
     except OSError as exc:
-        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        if exc.filename is not None and not Path(exc.filename).name.startswith(f".{path.name}."):
+            raise
+        raise type(exc)(exc.errno, exc.strerror or str(exc), str(path)) from None
 
 
-def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool = True) -> None:
+def atomic_write(path: Path, data: bytes, *, backup: bool = False, durable: bool = True, replace: bool = True) -> None:
     """Write `data` to `path` so that a crash leaves the old or the new content, never a mix."""
-    with atomic_file(path, backup=backup, durable=durable) as fh:
+    with atomic_file(path, backup=backup, durable=durable, replace=replace) as fh:
         fh.write(data)
+
+
+def numbered(path: Path, n: int, suffix: str = "") -> Path:
+    """`path` itself for n = 1, else `path` with `-n` before `suffix` (when its name ends so) or at the end."""
+    if n == 1:
+        return path
+    name = path.name
+    stem, end = (name[: -len(suffix)], suffix) if suffix and name.endswith(suffix) else (name, "")
+    return path.with_name(f"{stem}-{n}{end}")
+
+
+def write_new(path: Path, data: bytes, suffix: str = "") -> Path:
+    """Write `data` atomically to `path`, or when it exists to `numbered(path, 2, suffix)`, `-3` …: never over a kept
+    copy. Returns the path written."""
+    path = Path(path)
+    for n in range(1, 1000):
+        target = numbered(path, n, suffix)
+        try:
+            atomic_write(target, data, replace=False)
+        except FileExistsError:
+            continue
+        return target
+    raise FileExistsError(errno.EEXIST, "too many copies with this name", str(path))
 
 
 MAX_DEPTH = 64  # a patient file nests about 10 deep; deeper is no file of ours, and would strain what reads it
@@ -216,21 +266,36 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self.backup = backup
         self._data: dict[str, Any] | None = None
+        self._stamp: tuple[int, ...] | None = None  # the file as last read or written (see `_on_disk`)
+
+    def _on_disk(self) -> tuple[int, ...] | None:
+        """What identifies the file's version on disk: device, inode, size, modification time (None: no file)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
     def read(self) -> dict[str, Any] | None:
         if self._data is None:
-            if not self.path.exists():
+            stamp = self._on_disk()  # before reading: a change while reading makes the next save refuse, never pass
+            if stamp is None:
                 return None
             data = read_json(self.path)
             if not isinstance(data, dict):
                 raise DamagedFile(self.path, "not a backcoach patient file")
-            self._data = data
+            self._data, self._stamp = data, stamp
         return json.loads(json.dumps(self._data))  # TinyDB mutates what it reads
 
     def write(self, data: dict[str, Any]) -> None:
+        """Replace the file, unless it is no longer the one read or last written here (another program changed,
+        replaced, damaged or removed it): then FileChangedOnDisk, and this storage refuses every save after it."""
+        if self._stamp is not None and self._on_disk() != self._stamp:
+            raise FileChangedOnDisk(self.path)
         self._data = None
         atomic_write(self.path, dump_json(data), backup=self.backup)
-        self._data = data
+        self._data, self._stamp = data, self._on_disk()
 
     def close(self) -> None:
         self._data = None
+        self._stamp = None

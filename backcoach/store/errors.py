@@ -20,3 +20,15 @@ class DamagedFile(IntegrityError):
     def __init__(self, path, reason: str):
         self.path, self.reason = path, reason
         super().__init__(f"{path} is damaged ({reason}); run `backcoach db check`")
+
+
+class FileChangedOnDisk(IntegrityError):
+    """A patient file open for writing was replaced or changed by something else since it was read: saving would
+    overwrite that (and make it the .bak), so the save is refused."""
+
+    def __init__(self, path):
+        self.path = path
+        super().__init__(
+            f"{path} was changed by another program since backcoach opened it; not saved over it "
+            "(close the patient, then run `backcoach db check`)"
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,16 @@ from tinydb import TinyDB, where
 
 from backcoach.errors import BackcoachError, UsageError
 from backcoach.locations import ensure_private_dir
-from backcoach.model import SCHEMA_VERSION, Patient, PatientRecord, Session, check_patient_id, new_id, now
+from backcoach.model import (
+    SCHEMA_VERSION,
+    Patient,
+    PatientRecord,
+    Session,
+    check_new_patient_id,
+    check_patient_id,
+    new_id,
+    now,
+)
 from backcoach.store.atomic import AtomicJSONStorage, atomic_write, dump_json, read_json
 from backcoach.store.errors import DamagedFile, PatientNotFound
 from backcoach.store.lock import PatientLock
@@ -38,6 +47,29 @@ class IndexEntry:
     mtime_ns: int = 0
 
     @classmethod
+    def cached(cls, pid: str, raw: Any) -> IndexEntry | None:
+        """The entry index.json holds for patient `pid`, or None when it cannot be trusted: it names another patient,
+        a value has the wrong type, or it says the file is damaged (always checked again: damage is rare, and a
+        cached "damaged" would hide a healthy patient)."""
+        if not isinstance(raw, dict) or raw.get("id") != pid or raw.get("damaged") is not None:
+            return None
+        try:
+            entry = cls(**raw)
+        except TypeError:
+            return None
+        for name, kinds in _ENTRY_TYPES.items():
+            value = getattr(entry, name)
+            if isinstance(value, bool) is not (kinds == (bool,)) or not isinstance(value, kinds):
+                return None
+        if entry.sessions < 0 or (entry.open_session is not None and not entry.sessions):
+            return None
+        try:  # what it shows is cleaned and bounded like typed text
+            text = {key: loaded_text(value, field=key) for key, value in raw.items() if isinstance(value, str)}
+        except BackcoachError:
+            return None
+        return replace(entry, **text)
+
+    @classmethod
     def of(cls, record: PatientRecord, size: int, mtime_ns: int) -> IndexEntry:
         p = record.patient
         latest = record.latest
@@ -55,8 +87,7 @@ class IndexEntry:
         )
 
 
-_INDEX_TYPES: dict[str, tuple[type, ...]] = {
-    "id": (str,),
+_ENTRY_TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,),
     "born": (int, type(None)),
     "archived": (bool,),
@@ -64,26 +95,9 @@ _INDEX_TYPES: dict[str, tuple[type, ...]] = {
     "sessions": (int,),
     "last_session": (str, type(None)),
     "open_session": (str, type(None)),
-    "damaged": (str, type(None)),
     "size": (int,),
     "mtime_ns": (int,),
 }
-
-
-def _cached_entry(pid: str, raw: Any) -> IndexEntry | None:
-    """An index.json entry as an IndexEntry, its text cleaned and bounded like typed text; None unless every value
-    has the type backcoach writes (the index is a cache: a wrong entry only means the file is read again)."""
-    if not isinstance(raw, dict) or raw.keys() != _INDEX_TYPES.keys() or raw["id"] != pid:
-        return None
-    for key, types in _INDEX_TYPES.items():
-        value = raw[key]
-        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-            return None
-    try:
-        text = {key: loaded_text(value, field=key) for key, value in raw.items() if isinstance(value, str)}
-    except BackcoachError:
-        return None
-    return IndexEntry(**{**raw, **text})
 
 
 def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord:
@@ -199,7 +213,7 @@ class Home:
     # --- patients -------------------------------------------------------------------------------------------
     def add_patient(self, name: str, patient_id: str | None = None, born: int | None = None) -> Patient:
         if patient_id is not None:
-            check_patient_id(patient_id)
+            check_new_patient_id(patient_id)
         self._prepare()
         for _ in range(20):
             patient = Patient(id=patient_id or new_id(), name=name, born=born)
@@ -216,9 +230,10 @@ class Home:
 
     def _create(self, patient: Patient, sessions: list[Session]) -> bool:
         """Write a new patient file under the patient's lock, in one atomic write; False when it exists."""
+        check_new_patient_id(patient.id)
         lock = PatientLock(self.patients_dir / f"{patient.id}.lock", patient.id).acquire()
+        path = self.patient_path(patient.id)
         try:
-            path = self.patient_path(patient.id)
             if path.exists():
                 return False
             data = {
@@ -226,10 +241,12 @@ class Home:
                 "patient": {"1": patient.to_dict()},
                 "sessions": {str(n): s.to_dict() for n, s in enumerate(sessions, 1)},
             }
-            atomic_write(path, dump_json(data))
+            atomic_write(path, dump_json(data), replace=False)
             return True
+        except FileExistsError:  # made meanwhile by something that does not take the lock
+            return False
         finally:
-            lock.release()
+            lock.release(remove=not path.exists())  # a failed add leaves no stray lock file
 
     def load(self, patient_id: str) -> PatientRecord:
         """Read a patient with all sessions, without taking the lock (read-only use)."""
@@ -268,10 +285,10 @@ class Home:
             data = read_json(self.index_path)
             if data.get("schema") != INDEX_SCHEMA:
                 return {}
-            cached = ((pid, _cached_entry(pid, e)) for pid, e in data["patients"].items())
-            return {pid: entry for pid, entry in cached if entry is not None}
+            entries = {pid: IndexEntry.cached(pid, e) for pid, e in data["patients"].items()}
         except (OSError, DamagedFile, AttributeError, KeyError, TypeError):
             return {}
+        return {pid: e for pid, e in entries.items() if e is not None}
 
     def _entry_for(self, pid: str, st: os.stat_result) -> IndexEntry:
         try:

@@ -8,6 +8,10 @@ A home holds two stores of patient files: the clinic's (patients/) and the pract
 from __future__ import annotations
 
 import errno
+import os
+import re
+import stat
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +20,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from backcoach.store.atomic import atomic_file, atomic_write, read_json, read_regular
+from backcoach.errors import BackcoachError, UsageError
+from backcoach.store.atomic import atomic_file, atomic_write, numbered, read_json, read_regular, write_new
 from backcoach.store.errors import DamagedFile, PatientLocked
 from backcoach.store.home import Home, record_from_tinydb
 from backcoach.store.lock import PatientLock
@@ -41,7 +46,7 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
     bak = path.with_name(path.name + ".bak")
     try:
         check(read_json(bak))
-    except (FileNotFoundError, DamagedFile):
+    except (OSError, DamagedFile):  # missing, or not readable (a folder, no permission): no good either
         return None
     if not path.exists():
         atomic_write(path, bak.read_bytes())
@@ -51,7 +56,7 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
         damaged = read_regular(path)  # never waits on a FIFO or reads /dev/zero for ever
     except DamagedFile as exc:  # what cannot be kept aside is not replaced
         raise OSError(errno.EINVAL, f"cannot be kept aside ({exc.reason})", str(path)) from None
-    atomic_write(aside, damaged)  # a copy: a crash before the restore still leaves the damaged file
+    aside = write_new(aside, damaged)  # a copy: a crash before the restore still leaves the damaged file
     atomic_write(path, bak.read_bytes())
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
@@ -63,6 +68,48 @@ def repair_under_lock(home: Home, pid: str, path: Path, check: Callable[[Any], o
         return restore_from_backup(path, check)
     finally:
         lock.release()
+
+
+# What an interrupted atomic write leaves: its temp file (`.<name>.<random>.tmp`) or a half-made .bak link
+# (`.<name>.bak.<pid>`); both hidden, both may hold patient data.
+_TEMP = re.compile(r"^\..+(\.tmp|\.bak\.\d+)$")
+_OWNER = re.compile(r"^\.([A-Za-z0-9][A-Za-z0-9_-]{0,63})\.json\.")
+STALE_AFTER = 60.0  # seconds: a temp file no lock guards is a leftover once this long unchanged (a backup being
+# written changes its temp file all the time)
+
+
+def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, repair: bool) -> None:
+    """Report (with `repair`, remove) the temp files interrupted writes left in `folder`. A patient's is checked
+    under the patient's lock (a window saving it now is left alone); any other once it is older than STALE_AFTER."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    guarded = folder in (home.patients_dir, home.root / "meta")
+    for entry in entries:
+        if not _TEMP.match(entry.name) or not entry.is_file(follow_symlinks=False):
+            continue
+        path, name = Path(entry.path), f"{where}{Path(entry.path).relative_to(home.root).as_posix()}"
+        owner = _OWNER.match(entry.name) if guarded else None
+        lock = None
+        try:
+            if owner:
+                pid = owner.group(1)
+                lock = PatientLock(home.patients_dir / f"{pid}.lock", pid).acquire()
+            elif time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER:
+                continue
+            if repair:
+                path.unlink()
+                report.repaired.append(f"{name}: removed (left by an interrupted save)")
+            else:
+                report.problems.append(
+                    f"{name}: left by an interrupted save; it may hold patient data (--repair removes it)"
+                )
+        except PatientLocked:  # being written by the window that has the patient open
+            continue
+        finally:
+            if lock is not None:
+                lock.release(remove=not (home.patients_dir / f"{owner.group(1)}.json").exists())
 
 
 def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> int:
@@ -83,8 +130,9 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
             except PatientLocked as locked:  # the others are still checked and mended
                 report.problems.append(f"{name}: {exc.reason}; not repaired: {locked}")
                 continue
-            except OSError as failed:  # it cannot be read (kept aside) or replaced: it is left exactly as it is
-                report.problems.append(f"{name}: {exc.reason}; not repaired: {failed.strerror or failed}")
+            except OSError as failed:  # its lock or its copies cannot be written: said, and the others go on
+                where_ = f"{failed.filename}: " if failed.filename else ""
+                report.problems.append(f"{name}: {exc.reason}; not repaired: {where_}{failed.strerror or failed}")
                 continue
             if done:
                 report.repaired.append(f"{where}patients/{done}")
@@ -96,6 +144,8 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
         bak = path.with_name(path.name + ".bak")
         if bak.is_dir() and not bak.is_symlink():  # every later save of the patient would fail
             report.problems.append(f"{name}.bak: a folder, not a file (the patient cannot be saved until it is moved)")
+    for folder in (home.patients_dir, home.root, home.root / "meta", home.root / "backups"):
+        _leftover_temps(home, folder, where, report, repair)
     index = f"{where}index.json"
     index_problems = []
     if home.index_path.exists():
@@ -103,6 +153,8 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
             read_json(home.index_path)
         except DamagedFile as exc:
             index_problems.append(f"{index}: {exc.reason}")
+        except OSError as exc:  # a folder in its place, no permission: said, and the check goes on
+            index_problems.append(f"{index}: cannot be read ({exc.strerror or exc})")
     elif ids:
         report.notes.append(f"{index}: not built yet (it is a cache; the next listing builds it)")
     if repair and (ids or home.index_path.exists()):
@@ -132,19 +184,74 @@ def check_home(home: Home, *, repair: bool = False) -> CheckReport:
     return report
 
 
-def backup_home(home: Home, out: Path | None = None) -> Path:
-    """Write a zip of the home's data (not its locks or earlier backups) atomically; returns its path."""
+def backup_home(home: Home, out: Path | None = None, *, force: bool = False) -> Path:
+    """Write a zip of the home's data (not its locks, temp files or earlier backups) atomically; returns its path.
+
+    Without `out` it goes to `<home>/backups/`, under a new name (never over an earlier backup). An `out` inside the
+    data folder (but for its backups/ folder) is refused: the zip could replace a patient file. An existing `out`
+    is replaced only with `force`.
+    """
+    backups = home.root / "backups"
     if out is None:
-        out = home.root / "backups" / f"backcoach-{datetime.now().strftime('%Y%m%d-%H%M%S')}.zip"
-    out = Path(out)
-    if out.parent == home.root / "backups":
         from backcoach.locations import ensure_private_dir
 
-        ensure_private_dir(out.parent)
-    with atomic_file(out) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(home.root.rglob("*")):
-            rel = path.relative_to(home.root)
-            if path.is_dir() or rel.parts[0] == "backups" or path.suffix == ".lock" or path.name.startswith("."):
+        ensure_private_dir(backups)
+        name = backups / f"backcoach-{datetime.now().strftime('%Y%m%d-%H%M%S')}.zip"
+        for n in range(1, 1000):
+            try:
+                return _write_backup(home, numbered(name, n, ".zip"), replace=False)
+            except FileExistsError:
                 continue
-            zf.write(path, rel.as_posix())
+        raise BackcoachError(f"{backups}: too many backups with the name {name.name}")  # pragma: no cover
+    out = Path(out)
+    _check_backup_out(home, out, force)
+    try:
+        return _write_backup(home, out, replace=force)
+    except FileExistsError:
+        raise BackcoachError(f"{out} exists; not overwritten (use --force)") from None
+
+
+def _check_backup_out(home: Home, out: Path, force: bool) -> None:
+    from backcoach.locations import output_folder
+
+    where, root = out.resolve(), home.root.resolve()
+    if root == where or root in where.parents:
+        backups = root / "backups"
+        if backups not in where.parents:
+            raise UsageError(f"--out {out} is inside the data folder; choose a file outside it, or in {backups}")
+    if out.is_dir():
+        raise UsageError(f"--out {out} is a folder; name the zip file to write")
+    if os.path.lexists(out) and not force:
+        raise BackcoachError(f"{out} exists; not overwritten (use --force)")
+    if os.path.lexists(out) and not stat.S_ISREG(os.lstat(out).st_mode):
+        raise UsageError(f"--out {out} is not a regular file (a link, a device …); --force replaces only a file")
+    output_folder(out.parent, home.record_folders)
+
+
+def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
+    """The files a backup holds (regular files, not locks, temp files or earlier backups), and what it leaves out
+    that is neither a folder nor one of those: links and special files (a link could copy any file on the computer
+    into the backup, a named pipe would block it for ever)."""
+    files, skipped = [], []
+    if not home.root.is_dir():
+        return files, skipped
+    for folder, dirs, names in os.walk(home.root):  # os.walk never follows links to folders
+        here = Path(folder)
+        if here == home.root:
+            dirs[:] = [d for d in dirs if d != "backups"]
+        for name in sorted(names) + [d for d in dirs if (here / d).is_symlink()]:
+            path = here / name
+            if path.suffix == ".lock" or name.startswith("."):
+                continue
+            st = os.lstat(path)
+            (files if stat.S_ISREG(st.st_mode) else skipped).append(path)
+        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
+    return sorted(files), sorted(skipped)
+
+
+def _write_backup(home: Home, out: Path, *, replace: bool) -> Path:
+    files, _ = backup_members(home)
+    with atomic_file(out, replace=replace) as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            zf.write(path, path.relative_to(home.root).as_posix())
     return out

@@ -384,3 +384,21 @@ async def test_a_smart_part_prompt_from_the_pack_shows_literally_in_its_tooltip(
         await pilot.pause(0.8)  # the tooltip's delay
         shown = str(app.screen.query_one(Tooltip).render())
         assert shown.startswith("[bold]Say[/] [@click=app.quit]what[/]"), shown
+
+
+async def test_a_file_damaged_from_outside_is_not_saved_over_and_says_not_saved(clinic, protocol):
+    path = clinic.patients_dir / "bo.json"
+    bak = path.with_name("bo.json.bak")
+    app = make_app(clinic, protocol, "bo")
+    async with app.run_test() as pilot:
+        await pilot.press(*"Swimming")
+        await pilot.pause(1.3)
+        assert str(app.screen.query_one("#saved").render()) == "Saved 12:34:56"
+        kept = bak.read_bytes()
+        path.write_bytes(b'{"sessions": ')  # another program damages the file
+        await pilot.press(*" daily")
+        await pilot.pause(1.3)
+        status = str(app.screen.query_one("#saved").render())
+        assert status.startswith("NOT SAVED: ") and "changed by another program" in status
+        app.exit()
+    assert path.read_bytes() == b'{"sessions": ' and bak.read_bytes() == kept
