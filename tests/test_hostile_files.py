@@ -322,7 +322,7 @@ def test_practice_metadata_strings_are_cleaned_and_bounded(monkeypatch, capsys, 
     assert_inert(out + err)
     meta.write_text(json.dumps({**data, "case_id": "acute_fear" + "x" * 5000}))
     code, out, err = cli(monkeypatch, capsys, home, "db", "check")
-    assert code == 3 and f"problem: practice/meta/{attempt}.json: " in err and "case_id is 4 KiB" in err
+    assert code == 3 and f"problem: practice/meta/{attempt}.json: " in err and "case_id is 5 KiB" in err
 
 
 def test_the_index_is_read_back_cleaned_and_typed(monkeypatch, capsys, tmp_path):

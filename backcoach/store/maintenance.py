@@ -131,7 +131,7 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
                 report.problems.append(f"{name}: {exc.reason}; not repaired: {locked}")
                 continue
             except OSError as failed:  # its lock or its copies cannot be written: said, and the others go on
-                where_ = f"{failed.filename}: " if failed.filename else ""
+                where_ = f"{failed.filename}: " if failed.filename and Path(failed.filename) != path else ""
                 report.problems.append(f"{name}: {exc.reason}; not repaired: {where_}{failed.strerror or failed}")
                 continue
             if done:
