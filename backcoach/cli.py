@@ -113,7 +113,9 @@ def root(
     ] = False,
 ) -> None:
     """Without a command: open the consultation app."""
-    ctx.obj = AppState(home=home, protocol_path=protocol_file)
+    source = ctx.get_parameter_source("home")  # named in the error when that folder does not exist
+    named = "BACKCOACH_HOME" if source is not None and source.name == "ENVIRONMENT" else "--home"
+    ctx.obj = AppState(home=home, protocol_path=protocol_file, home_named_by=named)
     if ctx.invoked_subcommand is None:
         from backcoach.tui import run_app
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from backcoach.errors import BackcoachError
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -19,14 +21,26 @@ if TYPE_CHECKING:
 class AppState:
     """What the global options chose: the data folder and the protocol pack."""
 
-    home: Path | None = None
+    home: Path | None = None  # named by --home or BACKCOACH_HOME; None: the platform's user data folder
     protocol_path: Path | None = None
+    home_named_by: str = "--home"  # which of the two named `home`, for the error when it does not exist
 
     def open_home(self) -> Home:
+        """The home for a command that may write: a missing folder is created on its first write."""
         from backcoach.locations import default_home
         from backcoach.store import Home
 
         return Home(self.home or default_home())
+
+    def existing_home(self) -> Home:
+        """The home for a command that only reads it, or changes what must already be in it (a patient, an
+        attempt). A folder named by --home or BACKCOACH_HOME must exist: a typo there is an error, never an empty
+        clinic. The default folder is only missing for someone who never added a patient, and reads as empty."""
+        home = self.open_home()
+        if self.home is not None and not home.root.is_dir():
+            wrong = f"{home.root} is not a folder" if home.root.exists() else f"no backcoach data folder at {home.root}"
+            raise BackcoachError(f"{wrong} ({self.home_named_by}); check the path")
+        return home
 
     def protocol(self) -> Protocol:
         from backcoach.protocol import load_protocol

@@ -66,7 +66,7 @@ def export(
     if not all_patients and not ids:
         raise UsageError("name the patients to export (ID ...) or use --all")
     st = state(ctx)
-    home = st.open_home()
+    home = st.existing_home()
     job = ExportJob(
         home=home.root,
         protocol_path=st.protocol_path,
