@@ -154,13 +154,16 @@ def root(
     ] = False,
 ) -> None:
     """Without a command: open the consultation app."""
+    source = ctx.get_parameter_source("home")  # named in the error when that folder does not exist
+    named = "BACKCOACH_HOME" if source is not None and source.name == "ENVIRONMENT" else "--home"
     if home is not None and not home.strip():
         from backcoach.errors import UsageError
 
-        raise UsageError("--home is empty; name the data folder")
+        raise UsageError(f"{named} is empty; name the data folder")
     ctx.obj = AppState(
         home=Path(home) if home is not None else None,
         protocol_path=protocol_file.expanduser() if protocol_file is not None else None,
+        home_named_by=named,
     )
     if ctx.invoked_subcommand is None:
         from backcoach.tui import run_app

@@ -15,7 +15,7 @@ from typing import Any
 
 from backcoach.errors import UsageError
 from backcoach.model import GoalState, PatientRecord, Session, fitting_answers, fitting_record, goal_states
-from backcoach.protocol import Component, Protocol
+from backcoach.protocol import Component, Field, Protocol
 from backcoach.store import Home, PatientWriter
 
 
@@ -77,6 +77,20 @@ class Consultation:
             if self.session.component_status(self.protocol, comp.id) == "not started":
                 return comp
         return self.protocol.components[0]
+
+    def stopped_in(self) -> tuple[Component, Field] | None:
+        """The component a walk through the components (plain mode) stopped in, and its first field without an
+        answer: the last component with answers, while one of its fields has none (Ctrl-C after a goal, before the
+        motivation). None when the last one with answers is complete, or there are none.
+
+        Only answers are stored, so a walk that went through a component leaving its last fields empty and stopped
+        at the next one reads the same: it is taken as stopped in the earlier one (asking again what was left
+        empty loses nothing; going on past it would leave its remaining fields unasked)."""
+        last = next((c for c in reversed(self.protocol.components) if c.id in self.session.answers), None)
+        if last is None or self.session.component_status(self.protocol, last.id) != "started":
+            return None
+        given = self.session.answers[last.id]
+        return last, next(f for f in last.fields if f.id not in given)
 
     # --- changing -------------------------------------------------------------------------------------------
     def update(self, component_id: str, field_id: str, value: Any) -> bool:

@@ -252,7 +252,7 @@ def test_changing_attainment_keeps_the_earlier_note(home, protocol, patient):
     partly = {"goal_id": "g1", "attainment": "partly", "note": "Walked twice", "decision": "keep", "revised": None}
     with Consultation(home, protocol, patient) as c:
         c.set("evaluation.goal_review", "review", [partly])
-    keys = pick(3) + pick(8)  # resumed at 1: jump to 8
+    keys = ENTER + pick(3)  # resumed in 8, at its notes: none; at 9: back to 8
     keys += ENTER + UP + ENTER + ENTER + CTRL_D  # review and change: goal 1 achieved, keep; stop at goal 2
     code, _ = drive(home, protocol, patient, keys)
     assert code == 130
@@ -274,7 +274,7 @@ def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, 
     code, printed = drive(home, protocol, patient, keys)
     assert code == 130
     assert "saved, with the text you were typing." in printed
-    assert resume_hint(home, "2. Make shared decisions about the plan.") in printed
+    assert resume_hint(home, "1. Let patient value-based goals guide management.") in printed  # where it stopped
     (session,) = stored(home, patient)
     assert session.status == "open"
     assert without_ids(session.answers) == {
@@ -283,6 +283,42 @@ def test_interrupt_midway_keeps_given_answers_and_nothing_bogus(home, protocol, 
             "goals": [{"text": "Walk to the market", "parts": {"specific": "With my husb"}}],
         }
     }
+
+
+def test_resuming_after_ctrl_c_in_a_goal_carries_on_in_that_component(home, protocol, patient):
+    """Stopped in the middle of component 1's goal: carrying on starts at component 1's first field without an
+    answer (motivation), as the app's cursor does, not at component 2."""
+    keys = ENTER + line("Walking with the grandchildren") + ENTER + line("Walk to the market") + "With my" + CTRL_C
+    assert drive(home, protocol, patient, keys)[0] == 130
+    given = {
+        "values": "Walking with the grandchildren",
+        "goals": [{"text": "Walk to the market", "parts": {"specific": "With my"}}],
+    }
+    assert without_ids(stored(home, patient)[0].answers) == {"planning.goals": given}  # on disk before resuming
+    code, printed = drive(home, protocol, patient, line("Keep up with the family") + CTRL_D)
+    assert code == 130
+    assert "Continuing at 1. Let patient value-based goals guide management." in printed
+    assert "Carrying on at the first question without an answer." in printed
+    assert without_ids(stored(home, patient)[0].answers) == {
+        "planning.goals": {**given, "motivation": "Keep up with the family"}
+    }
+
+
+def test_carrying_on_in_a_component_goes_on_to_the_next_one(home, protocol, patient):
+    with Consultation(home, protocol, patient) as c:
+        c.set("planning.shared_decision", "options_discussed", ["advice"])
+        c.set("planning.shared_decision", "preferences", "Group exercise")
+    keys = line("Walk daily") + ENTER + CTRL_D  # 2's decision, then "affirmed": yes; stop at 3's menu
+    code, printed = drive(home, protocol, patient, keys)
+    assert code == 130
+    assert "Continuing at 2. Make shared decisions about the plan." in printed
+    assert stored(home, patient)[0].answers["planning.shared_decision"] == {
+        "options_discussed": ["advice"],
+        "preferences": "Group exercise",
+        "decision": "Walk daily",
+        "affirmed": "yes",
+    }
+    assert "Planning: 3 of 10\n3. Define readiness to change." in printed
 
 
 def test_a_feared_activity_is_kept_when_stopped_before_its_rating(home, protocol, patient):
@@ -313,8 +349,11 @@ def test_eof_on_the_input_stops_like_ctrl_d(home, protocol, patient):
 
 
 def test_resume_starts_at_the_first_unanswered_component_and_shows_answers(home, protocol, patient):
+    goals = {"values": "Walking with the grandchildren", "goals": [{"id": "g1", "text": "Walk", "parts": {}}]}
+    goals["motivation"] = "Fun"
     with Consultation(home, protocol, patient) as c:
-        c.set("planning.goals", "values", "Walking with the grandchildren")
+        for field_id, value in goals.items():
+            c.set("planning.goals", field_id, value)
     keys = "".join(
         [
             pick(3),  # at 2: back
@@ -328,7 +367,7 @@ def test_resume_starts_at_the_first_unanswered_component_and_shows_answers(home,
     assert "Already noted:\n  What matters to the patient:\n    Walking with the grandchildren" in printed
     (session,) = stored(home, patient)
     assert session.status == "open"
-    assert session.answers == {"planning.goals": {"values": "Walking with the grandchildren"}}
+    assert session.answers == {"planning.goals": goals}
     assert resume_hint(home, "2. Make shared decisions about the plan.") in printed
 
 
@@ -351,9 +390,7 @@ def test_removing_a_goal_asks_first(home, protocol, patient):
         c.set("planning.goals", "goals", [{"id": "g1", "text": "Walk"}, {"id": "g2", "text": "Garden"}])
     keys = "".join(
         [
-            pick(3),  # resumed at 2: back to 1
-            ENTER,  # review and change
-            ENTER,  # values: none
+            ENTER,  # resumed in 1, at its first field without an answer: values: none
             UP * 2 + ENTER,  # from "Done" up to "Remove goal 1"
             ENTER,  # no, keep it
             UP * 2 + ENTER,

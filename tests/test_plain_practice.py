@@ -136,6 +136,23 @@ def test_an_interrupted_attempt_keeps_its_answers_and_stays_unfinished(home, pro
     assert not stored.feedback(case, protocol).finished
 
 
+def test_an_attempt_stopped_in_a_goal_carries_on_in_that_component(home, protocol, case):
+    keys = ENTER + ENTER + line("Football with his son") + ENTER + line("Play football") + "In the" + CTRL_C
+    code, _, attempt_id = attempt(home, protocol, case, keys)
+    assert code == 130
+    with PracticeSession(home, protocol, case, attempt_id) as again:  # the next prompt: 1's motivation
+        code, printed = drive_plain(lambda console: practise(again, console), line("Wants to keep up") + CTRL_C)
+    assert code == 130
+    assert "Continuing at 1. " in printed
+    assert without_ids(AttemptStore(home).load(attempt_id).session.answers) == {
+        GOALS: {
+            "values": "Football with his son",
+            "goals": [{"text": "Play football", "parts": {"specific": "In the"}}],
+            "motivation": "Wants to keep up",
+        }
+    }
+
+
 def test_an_attempt_stopped_with_ctrl_c_and_carried_on_ends_as_one_done_in_one_go(home, protocol, case):
     code, printed, attempt_id = attempt(home, protocol, case, BEFORE_STOP + CTRL_C)
     assert code == 130

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from backcoach.errors import BackcoachError
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -19,10 +21,12 @@ if TYPE_CHECKING:
 class AppState:
     """What the global options chose: the data folder and the protocol pack."""
 
-    home: Path | None = None
+    home: Path | None = None  # named by --home or BACKCOACH_HOME; None: the platform's user data folder
     protocol_path: Path | None = None
+    home_named_by: str = "--home"  # which of the two named `home`, for the error when it does not exist
 
     def open_home(self) -> Home:
+        """The home for a command that may write: a missing folder is created on its first write."""
         from backcoach.errors import UsageError
         from backcoach.locations import default_home
         from backcoach.store import Home
@@ -30,8 +34,17 @@ class AppState:
         # `--home=~/x` reaches us with the ~ (a shell expands it only at the start of a word), as BACKCOACH_HOME can
         root = self.home.expanduser() if self.home is not None else default_home()
         if root.exists() and not root.is_dir():
-            raise UsageError(f"--home {root}: not a folder")
+            raise UsageError(f"{self.home_named_by} {root}: not a folder")
         return Home(root)
+
+    def existing_home(self) -> Home:
+        """The home for a command that only reads it, or changes what must already be in it (a patient, an
+        attempt). A folder named by --home or BACKCOACH_HOME must exist: a typo there is an error, never an empty
+        clinic. The default folder is only missing for someone who never added a patient, and reads as empty."""
+        home = self.open_home()  # a file in its place is a usage error there
+        if self.home is not None and not home.root.exists():
+            raise BackcoachError(f"no backcoach data folder at {home.root} ({self.home_named_by}); check the path")
+        return home
 
     def protocol(self) -> Protocol:
         from backcoach.protocol import load_protocol

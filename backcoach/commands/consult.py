@@ -18,7 +18,7 @@ def consult(
 ) -> None:
     """Resume the patient's open session, or start a new one."""
     st = state(ctx)
-    home, protocol = st.open_home(), st.protocol()
+    home, protocol = st.existing_home(), st.protocol()  # it writes only into an existing patient
     home.load(patient_id)  # a clear error before any UI starts
     if plain:
         from backcoach.plain import run_consultation

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from backcoach.commands import command_group, state
+from backcoach.errors import BackcoachError
 
 app = command_group("Check, repair or back up the data folder.")
 
@@ -23,7 +24,7 @@ def check(
     from backcoach.practice.attempts import check_attempts
     from backcoach.store.maintenance import check_home
 
-    home = state(ctx).open_home()
+    home = state(ctx).existing_home()
     report = check_home(home, repair=repair)  # the patient files first: an attempt's metadata is checked against its
     repaired, problems = check_attempts(home, repair=repair)
     report.repaired += repaired
@@ -52,7 +53,9 @@ def backup(
     """Write the whole data folder to one zip file (written atomically, never over an earlier backup)."""
     from backcoach.store.maintenance import backup_home, backup_members
 
-    home = state(ctx).open_home()
+    home = state(ctx).existing_home()
+    if not home.root.is_dir():  # the default folder of someone who never added a patient
+        raise BackcoachError(f"nothing to back up yet: there is no backcoach data folder at {home.root}")
     written = backup_home(home, out.expanduser() if out is not None else None, force=force)
     for path in backup_members(home)[1]:
         typer.echo(f"backcoach: warning: {path} left out: not a regular file (a link or a special file)", err=True)

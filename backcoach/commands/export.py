@@ -70,7 +70,7 @@ def export(
     if first and last and first > last:
         raise UsageError(f"--since {since} is after --until {until}: no session can match")
     st = state(ctx)
-    home = st.open_home()
+    home = st.existing_home()
     out = out.expanduser() if out is not None else None  # `--out=~/x`: the shell left the ~
     job = ExportJob(
         home=home.root,

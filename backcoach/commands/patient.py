@@ -44,7 +44,8 @@ def list_patients(
     """List patients (archived ones only with --all)."""
     from backcoach.render.patients import print_patient_list
 
-    entries = state(ctx).open_home().index()
+    home = state(ctx).existing_home()
+    entries = home.index()
     for entry in entries:
         if entry.damaged:
             warn(f"patients/{entry.id}.json is damaged ({entry.damaged}); run `backcoach db check`")
@@ -52,6 +53,10 @@ def list_patients(
     if as_json:
         keys = ("id", "name", "born", "archived", "created", "sessions", "last_session", "open_session")
         print_json([{k: getattr(e, k) for k in keys} for e in shown])
+    elif not entries:  # a new home, or the default one of someone who never added a patient
+        from backcoach.plain import command_for
+
+        typer.echo(f"No patients yet: add one with `{command_for(home)} patient add NAME`")
     else:
         print_patient_list(shown)
 
@@ -63,7 +68,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show a patient and their sessions."""
-    record = state(ctx).open_home().load(patient_id)
+    record = state(ctx).existing_home().load(patient_id)
     if as_json:
         print_json(record.to_dict())
         return
@@ -79,7 +84,7 @@ def archive(
     undo: Annotated[bool, typer.Option("--undo", help="Bring an archived patient back.")] = False,
 ) -> None:
     """Archive a patient (hidden from lists; nothing is deleted)."""
-    patient = state(ctx).open_home().archive(patient_id, archived=not undo)
+    patient = state(ctx).existing_home().archive(patient_id, archived=not undo)
     typer.echo(f"{patient.id}: {'archived' if patient.archived else 'active'}")
 
 
@@ -92,7 +97,7 @@ def list_sessions(
     """List sessions, of one patient or of everyone."""
     from backcoach.render.patients import print_session_list, session_rows
 
-    home = state(ctx).open_home()
+    home = state(ctx).existing_home()
     if patient_id is not None:
         records = [home.load(patient_id)]
     else:

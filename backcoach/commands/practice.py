@@ -93,7 +93,7 @@ def run(
         run_practice = _runner(plain)  # before the attempt is created: no empty attempt when the UI is missing
         session = PracticeSession.start(st.open_home(), protocol, case, student)
     else:  # reopened first: a missing, finished, locked or other case's attempt is the one line to show
-        session = PracticeSession(st.open_home(), protocol, case, resume)
+        session = PracticeSession(st.existing_home(), protocol, case, resume)
     with session:
         if resume is not None:
             run_practice = _runner(plain)  # after the reopening, inside `with`: the attempt is closed again if not
@@ -117,7 +117,7 @@ def report(
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
     st = state(ctx)
-    home = st.open_home()
+    home = st.existing_home()
     store = AttemptStore(home)
     results = gather(store, st.protocol())
     if out is not None:

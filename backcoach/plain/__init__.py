@@ -6,10 +6,7 @@ session model as the TUI, driven through `backcoach.consultation.Consultation`.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
-
-from backcoach.errors import BackcoachError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,8 +38,9 @@ def check_practice() -> None:
 
 
 def _need_terminal(instead: str) -> None:
-    if not sys.stdin.isatty():
-        raise BackcoachError(f"--plain needs an interactive terminal; {instead}")
+    from backcoach.terminal import need_terminal
+
+    need_terminal("--plain", instead)
 
 
 def run(home: Home, protocol: Protocol, patient_id: str, console: Console) -> int:

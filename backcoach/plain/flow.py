@@ -10,7 +10,7 @@ from backcoach.plain import prompts
 from backcoach.plain.fields import FieldPrompts
 from backcoach.plain.prompts import Interrupted
 from backcoach.plain.show import answer_block, bullets, say, say_command
-from backcoach.protocol import Component
+from backcoach.protocol import Component, Field
 from backcoach.summary import clinician_renderable
 
 INTERRUPTED = 130
@@ -28,8 +28,11 @@ class PlainConsultation:
     def run(self) -> int:
         """Walk the components from where the session stands; 0 when finished, 130 when interrupted."""
         try:
-            at: int | None = self.components.index(self.c.first_unanswered())
+            start, field = self._resume_point()
+            at: int | None = self.components.index(start)
             self._intro(at)
+            if field is not None:  # stopped in the middle of this component: straight back to where it stopped
+                at = self._carry_on(at, field)
             while at is not None:
                 while at is not None and at < len(self.components):
                     at = self._visit(at)
@@ -42,6 +45,11 @@ class PlainConsultation:
             say(self.console, f"Stopped. {saved}")
             self._resume_hint()
             return INTERRUPTED
+
+    def _resume_point(self) -> tuple[Component, Field | None]:
+        """Where the walk goes on: in the component it stopped in, at its first field without an answer (as the
+        app's cursor does), else at the start of the first component with no answer."""
+        return self.c.stopped_in() or (self.c.first_unanswered(), None)
 
     # --- screens --------------------------------------------------------------------------------------------
     def _intro(self, at: int) -> None:
@@ -118,6 +126,16 @@ class PlainConsultation:
                 return None
             self._aside(comp, action)
 
+    def _carry_on(self, at: int, field: Field) -> int:
+        """Back in the component the consultation stopped in: its first field without an answer and the fields
+        after it, as "Answer" would ask them; then on to the next component."""
+        comp = self.components[at]
+        self._show_component(comp)
+        say(self.console, "Carrying on at the first question without an answer.")
+        for spec in comp.fields[comp.fields.index(field) :]:
+            self.fields.ask(comp, spec)
+        return at + 1
+
     def _jump(self, at: int) -> int:
         """Pick a phase (its first component) or a component; phases and components have distinct ids."""
         choices = []
@@ -149,6 +167,6 @@ class PlainConsultation:
         return None
 
     def _resume_hint(self) -> None:
-        where = self._name(self.c.first_unanswered())
+        where = self._name(self._resume_point()[0])
         say(self.console, f"To continue (starts at {where}):")
         say_command(self.console, f"  {self.command} consult {self.c.patient.id} --plain")

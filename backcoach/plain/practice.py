@@ -17,7 +17,7 @@ from backcoach.plain.flow import PlainConsultation
 from backcoach.plain.show import Lines, say, say_command, shorten
 from backcoach.practice.feedback import duration, feedback_view, result_line
 from backcoach.practice.session import PracticeSession
-from backcoach.protocol import Component
+from backcoach.protocol import Component, Field
 
 ASK = "ask"  # menu values ("ask", how index)
 
@@ -48,6 +48,16 @@ class PlainPractice(PlainConsultation):
         if self.session.resumed:
             self.console.print()
             say(self.console, f"{self.session.carrying_on()} Continuing at {self._name(self.components[at])}")
+
+    def _resume_point(self) -> tuple[Component, Field | None]:
+        """As a consultation's, except that a How? bullet asked at a later component shows the attempt went on
+        past the one that only looks stopped in (its last fields left empty): the first one with no answer then."""
+        stopped = self.c.stopped_in()
+        if stopped is not None:
+            later = self.components[self.components.index(stopped[0]) + 1 :]
+            if not any(self.session.was_asked(c.id, i) for c in later for i in range(len(c.how))):
+                return stopped
+        return self.c.first_unanswered(), None
 
     def _heading(self, comp: Component) -> str:
         seconds = self.session.phase_seconds()

@@ -259,6 +259,8 @@ class Home:
 
     def open(self, patient_id: str) -> PatientWriter:
         """Open a patient for writing; raises PatientLocked if another process has it open."""
+        if not self.patient_path(patient_id).exists():  # before the folders are made: a missing patient leaves none
+            raise PatientNotFound(patient_id)
         self._prepare()
         return PatientWriter(self, patient_id)
 

@@ -31,6 +31,7 @@ def loading() -> Iterator[None]:
 def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> int:
     """Open the home screen, or the consultation of `patient_id` directly; returns the exit code when the user
     quits (0), or after an error no screen handled (its one line is on stderr by then)."""
+    check_terminal()
     with loading():
         from backcoach.tui.app import BackcoachApp
         from backcoach.tui.crash import finish
@@ -40,15 +41,21 @@ def run_app(home: Home, protocol: Protocol, patient_id: str | None = None) -> in
     return finish(app)
 
 
+def check_terminal() -> None:
+    """The one-line error when the app cannot run here (no terminal: a script, cron, a redirection), before it
+    starts or writes anything."""
+    from backcoach.terminal import need_terminal
+
+    instead = "run it in a terminal, or in scripts use commands such as `backcoach export` and `backcoach import`"
+    need_terminal("the full-screen app", instead, full_screen=True)
+
+
 def check_practice() -> None:
     """The one-line error when the app cannot run here; the CLI checks before it creates the attempt."""
-    import sys
+    from backcoach.terminal import need_terminal
 
-    from backcoach.errors import BackcoachError
-
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        instead = "for a teacher's view of attempts use `backcoach practice report`"
-        raise BackcoachError(f"practice mode needs an interactive terminal; {instead}")
+    instead = "for a teacher's view of attempts use `backcoach practice report`"
+    need_terminal("practice mode", instead, full_screen=True)
 
 
 def run_practice(session: PracticeSession) -> int | None:
