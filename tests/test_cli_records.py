@@ -105,7 +105,7 @@ def test_unusable_home_folder_is_one_line(tmp_path):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
     result = run_backcoach("patient", "add", "A", home=not_a_folder)
-    assert result.returncode == 2 and result.stderr == f"backcoach: --home {not_a_folder}: not a folder\n"
+    assert result.returncode == 2 and result.stderr == f"backcoach: BACKCOACH_HOME {not_a_folder}: not a folder\n"
 
 
 def test_backup_errors_name_the_file_asked_for_not_a_temp_file(tmp_path):

@@ -60,8 +60,8 @@ def test_a_file_named_as_the_home_is_not_a_folder(tmp_path, monkeypatch, capsys)
     not_a_folder.write_text("x")
     monkeypatch.delenv("BACKCOACH_HOME", raising=False)
     code, stdout, stderr = run_main(monkeypatch, capsys, "--home", str(not_a_folder), "session", "list")
-    assert (code, stdout) == (1, "")
-    assert stderr == f"backcoach: {not_a_folder} is not a folder (--home); check the path\n"
+    assert (code, stdout) == (2, "")  # a usage error, as for a writer
+    assert stderr == f"backcoach: --home {not_a_folder}: not a folder\n"
 
 
 def test_an_existing_empty_folder_is_an_empty_home(tmp_path, monkeypatch, capsys):
