@@ -10,6 +10,7 @@ from textual.widgets import Input, SelectionList, TextArea
 
 from backcoach.model import goal_states
 from backcoach.protocol import Protocol, parse_protocol, seed_file
+from backcoach.tui.dialogs.export import ExportDialog
 from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.home import HomeScreen
 from backcoach.tui.screens.patient import PatientScreen
@@ -238,17 +239,38 @@ async def test_the_key_bar_follows_focus_and_its_keys_can_be_clicked(clinic, pro
 
 
 async def test_the_key_bar_dims_a_key_while_its_action_is_unavailable(clinic, protocol):
+    app = make_app(clinic, protocol)
+    async with app.run_test(size=(80, 24)) as pilot:
+        record = clinic.load("ann")
+        app.view_session(record, record.sessions[0])  # a completed session, read only: nothing to finish
+        await pilot.pause()
+        bar = app.screen.query_one(KeyFooter)
+        assert not next(key for key in bar.keys if key.key == "ctrl+f").enabled
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsultScreen)  # no "complete?" question
+        assert next(key for key in bar.keys if key.key == "ctrl+q").enabled
+
+
+async def test_export_on_a_patient_page_takes_the_latest_completed_session_or_says_there_is_none(clinic, protocol):
     add_session(clinic, protocol, "ann", FEB, {}, complete=False)  # newest first: the open follow-up is row 0
     app = make_app(clinic, protocol)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_patient("ann")
         await pilot.pause()
-        bar = app.screen.query_one(KeyFooter)
-        export = next(key for key in bar.keys if key.key == "e")
-        assert not export.enabled  # an open session is not exported
-        await pilot.press("down")  # the completed initial session
+        await pilot.press("e")  # the open follow-up is highlighted: the completed initial session is exported
         await pilot.pause()
-        assert next(key for key in bar.keys if key.key == "e").enabled
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.session.id == clinic.load("ann").sessions[0].id
+        assert any("latest completed session, of 2026-01-12" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_patient("bo")  # no session at all
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientScreen)
+        assert any(n.message.startswith("Nothing to export yet") for n in app._notifications)
 
 
 async def burst(pilot, typed: str) -> None:

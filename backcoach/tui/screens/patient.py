@@ -27,7 +27,8 @@ class PatientScreen(AppScreen):
             "e",
             "export",
             "Export…",
-            tooltip="Save the highlighted completed session's handout or summary, or the record, to a file",
+            tooltip="Save a completed session's handout or summary, or the record, to a file: the highlighted session, "
+            "or the latest completed one",
             id="patient.export",
         ),
     ]
@@ -100,21 +101,21 @@ class PatientScreen(AppScreen):
             return None
         return self.record.session(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
-    def on_data_table_row_highlighted(self) -> None:
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Export is offered (not dimmed) only on a completed session."""
-        if action == "export":
-            session = self.highlighted()
-            return session is not None and not session.is_open or None
-        return True
+    def to_export(self) -> Session | None:
+        """The highlighted session when it is completed (an open one can still change), else the latest completed."""
+        session = self.highlighted()
+        if session is not None and not session.is_open:
+            return session
+        completed = [s for s in self.record.sessions if not s.is_open] if self.record else []
+        return max(completed, key=lambda s: s.started) if completed else None
 
     def action_export(self) -> None:
-        session = self.highlighted()
-        if session is None or session.is_open:
-            self.notify("Highlight a completed session to export it.", markup=False)
+        session = self.to_export()
+        if session is None:
+            self.notify("Nothing to export yet: a session can be exported once it is completed.", markup=False)
             return
+        if session is not self.highlighted():
+            self.notify(f"Exporting the latest completed session, of {day(session.started)}.", markup=False)
         from backcoach.tui.dialogs.export import offer_export
 
         offer_export(self, self.record, session, self.query_one(ExportedLine).show)
@@ -123,7 +124,7 @@ class PatientScreen(AppScreen):
         return [
             (
                 "Export…",
-                "Save the highlighted completed session's handout or summary, or the record",
+                "Save a completed session's handout or summary (the highlighted or the latest), or the record",
                 self.action_export,
             )
         ]

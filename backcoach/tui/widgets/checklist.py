@@ -17,8 +17,10 @@ from textual.widgets import OptionList, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.selection_list import Selection
 
+from backcoach.tui.widgets.keys import OwnKeys
 
-class CheckList(SelectionList[str]):
+
+class CheckList(OwnKeys, SelectionList[str]):
     """Several items may be ticked (Space or Enter toggles the highlighted one, at once)."""
 
     INNER = ToggleButton.BUTTON_INNER

@@ -14,11 +14,15 @@ from backcoach.protocol import Field, Option
 from backcoach.tui.display import day, literal
 from backcoach.tui.widgets.fields import AnswerField
 from backcoach.tui.widgets.goals import line_input
+from backcoach.tui.widgets.keys import OwnKeys
+
+
+class ChoiceRow(OwnKeys, RadioSet):
+    """A row of short choices (attainment, decision): one line each, so RadioSet draws them right."""
 
 
 def radio_set(options: tuple[Option, ...], chosen: str | None) -> RadioSet:
-    """A row of short choices (attainment, decision): one line each, so RadioSet draws them right."""
-    return RadioSet(*(RadioButton(literal(o.label), o.id == chosen, name=o.id) for o in options))
+    return ChoiceRow(*(RadioButton(literal(o.label), o.id == chosen, name=o.id) for o in options))
 
 
 class ReviewCard(Vertical):

@@ -11,11 +11,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from backcoach.tui.widgets.keys import OwnKeys
+
 CELL = 3
 TEN_WINDOW = 1.0  # seconds between "1" and "0" for 10
 
 
-class ScaleInput(Widget, can_focus=True):
+class ScaleInput(OwnKeys, Widget, can_focus=True):
     BINDINGS = [
         Binding("left", "step(-1)", "Lower", show=False, tooltip="One lower", id="scale.lower"),
         Binding("right", "step(1)", "Higher", show=False, tooltip="One higher", id="scale.higher"),
