@@ -128,7 +128,7 @@ async def test_a_removed_goal_comes_back_with_ctrl_z(clinic, protocol):
         second.query_one("Button.remove").press()
         await settle(pilot)
         undo = app.screen.query_one("#undo")
-        assert undo.display and "Garden on Saturdays" in str(undo.render()) and "ctrl+z" in str(undo.render())
+        assert "ctrl+z brings back the removed goal “Garden on Saturdays”" == str(undo.render())
         assert [c.value["text"] for c in app.screen.query(GoalCard)] == ["Walk to the market", "Dance at the wedding"]
         app.screen.autosaver.flush()
         stored = clinic.load("bo").open_session.answer("planning.goals", "goals")
@@ -138,7 +138,7 @@ async def test_a_removed_goal_comes_back_with_ctrl_z(clinic, protocol):
         cards = list(app.screen.query(GoalCard))
         assert [c.value for c in cards] == goals  # back in its place, every part with it
         assert [str(c.query_one(".card-title").render()) for c in cards] == ["Goal 1", "Goal 2", "Goal 3"]
-        assert not undo.display
+        assert str(undo.render()) == ""
         await pilot.press("ctrl+q")
     assert clinic.load("bo").open_session.answer("planning.goals", "goals") == goals
 

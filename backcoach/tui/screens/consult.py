@@ -211,13 +211,11 @@ class ConsultScreen(AppScreen):
         self.refresh_progress()
 
     def on_item_list_field_removed(self, event: ItemListField.Removed) -> None:
-        self.offer_undo(event.field, f"Removed {event.what} · ctrl+z brings it back")
+        self.offer_undo(event.field, f"ctrl+z brings back the removed {event.what}")
 
     def offer_undo(self, field: ItemListField | None, say: str) -> None:
         self.undo_field = field
-        undo = self.query_one("#undo", Static)
-        undo.update(literal(say))
-        undo.display = bool(say)
+        self.query_one("#undo", Static).update(literal(say))
 
     async def action_undo_remove(self) -> None:
         field = self.undo_field

@@ -58,7 +58,7 @@ class ItemListField(AnswerField):
         (first_focusable(following[0]) if following else self.query_one(".add", Button)).focus()
         what = self.name_of(value)
         noun = self.noun()
-        self.post_message(self.Removed(self, f"{noun} “{what}”" if what.strip() else f"an empty {noun}"))
+        self.post_message(self.Removed(self, f"{noun} “{what}”" if what.strip() else f"empty {noun}"))
 
     @property
     def can_restore(self) -> bool:
