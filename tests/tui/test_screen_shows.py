@@ -128,7 +128,7 @@ async def test_a_removed_goal_comes_back_with_ctrl_z(clinic, protocol):
         second.query_one("Button.remove").press()
         await settle(pilot)
         undo = app.screen.query_one("#undo")
-        assert "ctrl+z brings back the removed goal “Garden on Saturdays”" == str(undo.render())
+        assert str(undo.render()) == "ctrl+z brings back the removed goal “Garden on Saturdays”"
         assert [c.value["text"] for c in app.screen.query(GoalCard)] == ["Walk to the market", "Dance at the wedding"]
         app.screen.autosaver.flush()
         stored = clinic.load("bo").open_session.answer("planning.goals", "goals")
