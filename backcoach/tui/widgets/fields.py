@@ -16,6 +16,7 @@ from backcoach.consultation import Consultation
 from backcoach.protocol import Component, Field, Option
 from backcoach.tui.display import literal
 from backcoach.tui.widgets.scale import ScaleInput
+from backcoach.tui.widgets.textarea import WrappingTextArea
 
 UNARMED = object()  # before the field has shown its first value
 
@@ -89,7 +90,9 @@ def steady(widget: Widget) -> Widget:
 
 class TextField(AnswerField):
     def compose_input(self) -> ComposeResult:
-        area = TextArea(self.initial or "", soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True)
+        area = WrappingTextArea(
+            self.initial or "", soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True
+        )
         yield steady(area)
 
     @property
