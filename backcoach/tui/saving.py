@@ -37,12 +37,20 @@ class Autosaver:
         self._changes = 0  # sequence number of the latest change
         self._written = 0  # sequence number of the latest change on disk
         self._first_unsaved: float | None = None
+        self._due: float | None = None  # when the scheduled save fires (monotonic)
         self._timer: Timer | None = None
         self._lock = threading.Lock()
 
     @property
     def pending(self) -> bool:
         return self._changes != self._written
+
+    @property
+    def scheduled_within(self) -> float | None:
+        """Seconds from the first unsaved change to the save now scheduled (at most MAX_DELAY); None if none is."""
+        if self._timer is None or self._due is None or self._first_unsaved is None:
+            return None
+        return self._due - self._first_unsaved
 
     def changed(self) -> None:
         """Call after every change to the session in memory."""
@@ -51,6 +59,7 @@ class Autosaver:
         if self._first_unsaved is None:
             self._first_unsaved = now
         delay = max(0.0, min(DELAY, MAX_DELAY - (now - self._first_unsaved)))
+        self._due = now + delay
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.owner.set_timer(delay, self.save, name="autosave")
