@@ -58,7 +58,13 @@ class Autosaver:
         now = time.monotonic()
         if self._first_unsaved is None:
             self._first_unsaved = now
-        delay = max(0.0, min(DELAY, MAX_DELAY - (now - self._first_unsaved)))
+        delay = min(DELAY, MAX_DELAY - (now - self._first_unsaved))
+        if delay <= 0:
+            # the first unsaved change is MAX_DELAY old (the timer was late: a busy machine, a paste): save now. A
+            # timer of 0 s is no way to do that: Textual's timer divides by its interval when it runs late, the
+            # error ends the timer, and the save it was for never happened
+            self.save()
+            return
         self._due = now + delay
         if self._timer is not None:
             self._timer.stop()
