@@ -380,12 +380,12 @@ async def test_pack_text_in_the_command_palette_is_shown_literally(clinic, proto
         await pilot.press("ctrl+p")
         await searched(pilot)  # discovery: the palette lists every command
         listed = app.screen.query_one(CommandList)
-        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
-        assert any(f"Go to phase: {title}" in prompt for prompt in shown), shown
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any(f"Go to phase: {title}" in prompt for prompt in prompts), prompts
         await pilot.press(*"plan")
         await searched(pilot)  # a search highlights what matched, in the same literal text
-        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
-        assert any(f"Go to phase: {title}" in prompt for prompt in shown), shown
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any(f"Go to phase: {title}" in prompt for prompt in prompts), prompts
 
 
 async def test_a_smart_part_prompt_from_the_pack_shows_literally_in_its_tooltip(clinic, protocol):
