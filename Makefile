@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint soak bench demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ lint: $(TEST_STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# the TUI suite ROUNDS times (default 10) with a full `make test` running beside it; stops at the first failing round
+ROUNDS ?= 10
+soak: lint
+	ROUNDS=$(ROUNDS) PYTHON_BIN=$(BIN)/python sh scripts/soak.sh
 
 # bytecode first, as an installed package has it (pip compiles it; an editable install leaves it to Python, which
 # does not write it where PYTHONDONTWRITEBYTECODE is set): the baseline's Textual has its bytecode too

@@ -21,7 +21,6 @@ from backcoach.errors import BackcoachError
 
 DELAY = 0.4
 MAX_DELAY = 1.0
-SOONEST = 0.05  # Textual's timer divides by its interval when it fires late: a zero one crashed a loaded machine
 
 
 class Autosaver:
@@ -38,6 +37,7 @@ class Autosaver:
         self._changes = 0  # sequence number of the latest change
         self._written = 0  # sequence number of the latest change on disk
         self._first_unsaved: float | None = None
+        self._due: float | None = None  # when the scheduled save fires (monotonic)
         self._timer: Timer | None = None
         self._lock = threading.Lock()
 
@@ -45,13 +45,27 @@ class Autosaver:
     def pending(self) -> bool:
         return self._changes != self._written
 
+    @property
+    def scheduled_within(self) -> float | None:
+        """Seconds from the first unsaved change to the save now scheduled (at most MAX_DELAY); None if none is."""
+        if self._timer is None or self._due is None or self._first_unsaved is None:
+            return None
+        return self._due - self._first_unsaved
+
     def changed(self) -> None:
         """Call after every change to the session in memory."""
         self._changes += 1
         now = time.monotonic()
         if self._first_unsaved is None:
             self._first_unsaved = now
-        delay = max(SOONEST, min(DELAY, MAX_DELAY - (now - self._first_unsaved)))
+        delay = min(DELAY, MAX_DELAY - (now - self._first_unsaved))
+        if delay <= 0:
+            # the first unsaved change is MAX_DELAY old (the timer was late: a busy machine, a paste): save now. A
+            # timer of 0 s is no way to do that: Textual's timer divides by its interval when it runs late, the
+            # error ends the timer, and the save it was for never happened
+            self.save()
+            return
+        self._due = now + delay
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.owner.set_timer(delay, self.save, name="autosave")

@@ -12,6 +12,8 @@ import re
 from textual._compositor import CompositorUpdate
 from textual.app import App
 
+from tests.tui.waiting import stable
+
 MOVE = re.compile(r"\x1b\[(\d+);(\d+)H")
 OTHER = re.compile(r"\x1b\][^\x1b\x07]*(?:\x1b\\|\x07)|\x1b\[[0-9;?]*[A-Za-z]")  # colours, links, modes
 
@@ -51,18 +53,10 @@ class Terminal:
                 col += 1
         return row, col
 
-    async def settled(self, pilot, rounds: int = 50) -> list[str]:
-        """The screen once two paints in a row show the same thing (a text area wraps after its first layout, and
-        grows a line a layout later): bounded by a count of rounds, never by time."""
-        shown = self.lines()
-        for _ in range(rounds):
-            await pilot.pause()
-            await pilot.wait_for_scheduled_animations()
-            again = self.lines()
-            if again == shown:
-                return shown
-            shown = again
-        raise AssertionError(f"the screen still changes after {rounds} rounds")
+    async def settled(self, pilot) -> list[str]:
+        """The screen once the app has stopped changing it (tests.tui.waiting.stable)."""
+        await stable(pilot)
+        return self.lines()
 
     def lines(self) -> list[str]:
         """The screen as a terminal shows it once the app has painted what is waiting to be painted (the app paints

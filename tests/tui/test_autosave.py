@@ -1,28 +1,97 @@
-"""Autosave when typing has gone on past MAX_DELAY: the save is due at once, and it must still happen."""
+"""The autosaver's schedule, on a clock the test moves: a save is never due later than MAX_DELAY after the first
+unsaved change, however late its timer runs."""
 
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
+
+import pytest
 
 from backcoach.tui import saving
+from backcoach.tui.saving import DELAY, MAX_DELAY, Autosaver
 from tests.tui.conftest import make_app
-from tests.tui.test_snapshots import settle
+from tests.tui.waiting import opened, saved
 
 
-async def test_a_save_due_at_once_is_made_and_the_app_quits_cleanly(clinic, protocol):
-    """Textual's timer divides by its interval when it fires late: a zero delay killed the save (and the quit)."""
+class Owner:
+    """Stands in for the screen: timers are recorded (the test fires them), workers run at once."""
+
+    def __init__(self):
+        self.timers: list[SimpleNamespace] = []
+        self.app = SimpleNamespace(call_from_thread=lambda callback, value: callback(value))
+
+    def set_timer(self, delay, callback, name=None):
+        timer = SimpleNamespace(delay=delay, callback=callback, stopped=False)
+        timer.stop = lambda: setattr(timer, "stopped", True)
+        self.timers.append(timer)
+        return timer
+
+    def run_worker(self, work, **kwargs):
+        work()
+
+
+class Consultation:
+    def __init__(self):
+        self.state, self.written = 0, []
+
+    def snapshot(self):
+        return self.state
+
+    def write(self, snapshot):
+        self.written.append(snapshot)
+
+
+@pytest.fixture
+def now(monkeypatch):
+    clock = SimpleNamespace(t=100.0)
+    monkeypatch.setattr(saving, "time", SimpleNamespace(monotonic=lambda: clock.t))
+    return clock
+
+
+def autosaver(owner, consultation, saved):
+    return Autosaver(owner, consultation, saved.append, lambda reason: None, lambda: "12:34:56")
+
+
+def test_changes_push_the_save_back_but_never_past_max_delay(now):
+    owner, consultation, saved = Owner(), Consultation(), []
+    saver = autosaver(owner, consultation, saved)
+    consultation.state = 1
+    saver.changed()
+    assert owner.timers[-1].delay == DELAY and saver.scheduled_within == pytest.approx(DELAY)
+    now.t += 0.8  # typing on; the timer was pushed back each time
+    consultation.state = 2
+    saver.changed()
+    assert owner.timers[0].stopped and owner.timers[-1].delay == pytest.approx(MAX_DELAY - 0.8)
+    assert saver.scheduled_within == pytest.approx(MAX_DELAY)
+    owner.timers[-1].callback()
+    assert consultation.written == [2] and saved == ["12:34:56"] and not saver.pending
+    assert saver.scheduled_within is None
+
+
+def test_a_change_after_the_deadline_saves_at_once_not_on_a_zero_timer(now):
+    owner, consultation, saved = Owner(), Consultation(), []
+    saver = autosaver(owner, consultation, saved)
+    consultation.state = 1
+    saver.changed()
+    now.t += 1.2  # the timer is late (a loaded machine) and another change comes first
+    consultation.state = 2
+    saver.changed()
+    assert [t.delay for t in owner.timers] == [DELAY]  # no timer of 0 s (Textual's divides by it)
+    assert owner.timers[0].stopped and consultation.written == [2] and not saver.pending
+    assert saver.scheduled_within is None
+
+
+async def test_a_save_due_at_once_is_made_in_the_real_app_and_it_quits_cleanly(clinic, protocol):
+    """Through the app: typing that has gone on past MAX_DELAY saves at once (a zero timer killed the save and the
+    quit raised ZeroDivisionError)."""
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await opened(pilot)
         await pilot.press(*"Gardening")
-        autosaver = app.screen.autosaver
-        autosaver._first_unsaved = time.monotonic() - saving.MAX_DELAY  # typing for longer than MAX_DELAY
+        app.screen.autosaver._first_unsaved = time.monotonic() - MAX_DELAY  # typing for longer than MAX_DELAY
         await pilot.press("s")
-        for _ in range(200):  # bounded: the worker thread writes, then the screen says so
-            if not autosaver.pending:
-                break
-            await pilot.pause(saving.SOONEST)
-        assert not autosaver.pending
+        await saved(pilot)
         assert clinic.load("bo").open_session.answer("planning.goals", "values") == "Gardenings"
         await pilot.press("ctrl+q")
     assert app.return_code == 0

@@ -10,8 +10,9 @@ import pytest
 from backcoach.tui.widgets.checklist import CheckList, ChoiceList
 from tests.tui.clinic import FEB, add_session
 from tests.tui.conftest import make_app
-from tests.tui.test_snapshots import at, settle
+from tests.tui.test_snapshots import at
 from tests.tui.test_walkthrough import burst
+from tests.tui.waiting import stable
 
 WIDTHS = [pytest.param((80, 24), id="80x24"), pytest.param((100, 30), id="100x30")]
 TICKED = {"selection-list--button-selected", "selection-list--button-selected-highlighted"}
@@ -56,12 +57,12 @@ def labels(checklist: CheckList) -> list[str]:
 
 
 async def open_warning_signs(pilot) -> CheckList:
-    await settle(pilot)
+    await stable(pilot)
     await pilot.app.screen.goto("evaluation.action_plan")
-    await settle(pilot)
+    await stable(pilot)
     checklist = pilot.app.screen.query_one(CheckList)
     checklist.focus()
-    await settle(pilot)
+    await stable(pilot)
     return checklist
 
 
@@ -71,7 +72,7 @@ async def test_ticks_sit_on_the_ticked_items_first_line(clinic, protocol, size):
     async with app.run_test(size=size) as pilot:
         checklist = await open_warning_signs(pilot)
         await pilot.press("down", "space", "down", "down", "space")
-        await settle(pilot)
+        await stable(pilot)
         names = labels(checklist)
         assert any(text for box, text in rows(checklist) if not box), "nothing wraps at this width: no test"
         drawn = items_as_drawn(checklist)
@@ -92,12 +93,12 @@ async def test_a_click_on_any_line_of_an_item_toggles_that_item(clinic, protocol
         wrapped = next(y for y, (box, _) in enumerate(drawn) if not box)  # the second line of an item
         owner = sum(1 for box, _ in drawn[:wrapped] if box) - 1
         pilot.app.screen.query_one("#forms").visible_content.scroll_to_widget(checklist, top=True, animate=False)
-        await settle(pilot)
+        await stable(pilot)
         assert await pilot.click(checklist, offset=(8, wrapped))
-        await settle(pilot)
+        await stable(pilot)
         assert list(checklist.selected) == [checklist.get_option_at_index(owner).value]
         assert await pilot.click(checklist, offset=(1, wrapped))  # the indent beside it: the same item
-        await settle(pilot)
+        await stable(pilot)
         assert list(checklist.selected) == []
 
 
@@ -107,9 +108,9 @@ async def test_keys_typed_ahead_into_a_checklist_each_count(clinic, protocol):
     async with app.run_test(size=(80, 24)) as pilot:
         checklist = await open_warning_signs(pilot)
         app.screen.focus_previous()
-        await settle(pilot)
+        await stable(pilot)
         await burst(pilot, "\t \x1b[B ")
-        await settle(pilot)
+        await stable(pilot)
         assert list(checklist.selected) == [checklist.get_option_at_index(i).value for i in (0, 1)]
         await pilot.press("ctrl+q")
     stored = clinic.load("bo").open_session.answer("evaluation.action_plan", "red_flags_reviewed")
@@ -119,13 +120,13 @@ async def test_keys_typed_ahead_into_a_checklist_each_count(clinic, protocol):
 async def test_a_choice_list_keeps_one_choice_and_can_be_cleared(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         await app.screen.goto("planning.readiness")
-        await settle(pilot)
+        await stable(pilot)
         choices = app.screen.query_one(ChoiceList)
         choices.focus()
         await burst(pilot, " \x1b[B\x1b[B ")  # choose the first, then the third: one choice, the third
-        await settle(pilot)
+        await stable(pilot)
         assert choices.chosen == choices.get_option_at_index(2).value
         assert [box for box, _ in items_as_drawn(choices)].count("ticked") == 1
         await pilot.press("ctrl+q")
@@ -133,15 +134,15 @@ async def test_a_choice_list_keeps_one_choice_and_can_be_cleared(clinic, protoco
     assert session.answer("planning.readiness", "stage") == protocol.guidance.stages[2].id
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         await app.screen.goto("planning.readiness")
-        await settle(pilot)
+        await stable(pilot)
         choices = app.screen.query_one(ChoiceList)
         assert choices.chosen == protocol.guidance.stages[2].id
         choices.focus()
         choices.highlighted = 2
         await pilot.press("space")  # the chosen one again: no stage recorded
-        await settle(pilot)
+        await stable(pilot)
         assert choices.chosen is None
         await pilot.press("ctrl+q")
     assert clinic.load("bo").open_session.answer("planning.readiness", "stage") is None
@@ -169,4 +170,4 @@ async def signs(pilot) -> None:
     checklist = pilot.app.screen.query_one(CheckList)
     checklist.focus()
     checklist.highlighted = 4
-    await settle(pilot)
+    await stable(pilot)

@@ -10,37 +10,45 @@ import pytest
 from textual.widgets import Input
 
 from backcoach.tui.dialogs.export import DEFAULT_FOLDER, ExportDialog
-from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.patient import PatientScreen
 from backcoach.tui.screens.summary import SummaryScreen
 from backcoach.tui.widgets.exported import ExportedLine
 from backcoach.tui.widgets.footer import KeyFooter
 from tests.tui.clinic import FEB, HOSTILE, INITIAL, add_session
 from tests.tui.conftest import make_app
+from tests.tui.waiting import opened, shown, stable, until
 
 GOAL = INITIAL[("planning.goals", "goals")][0]["text"]
 
 
 async def open_summary(app, pilot, pid: str = "ann") -> SummaryScreen:
+    await stable(pilot)  # home, as it opens
     record = app.home.load(pid)
     await app.push_screen(SummaryScreen(record, record.sessions[0]))
-    await pilot.pause()
-    return app.screen
+    return await shown(pilot, SummaryScreen)
+
+
+async def finished(pilot, dialog: ExportDialog, *, failed: bool = True) -> None:
+    """Until the dialog has written its file and closed (or, if `failed` may be the outcome, shown why not)."""
+    app = pilot.app
+
+    def done() -> bool:
+        return app.screen is not dialog or (failed and dialog.writing_to is None and dialog.query_one("#error").display)
+
+    await until(pilot, done, "the export")
+    await stable(pilot)
 
 
 async def export(pilot, folder: Path, *keys: str) -> ExportDialog:
     """Open the dialog, press `keys` in the What set (then tab to the Format set), type the folder, press Enter."""
     await pilot.press("e")
-    await pilot.pause()
-    dialog = pilot.app.screen
-    assert isinstance(dialog, ExportDialog)
+    dialog = await shown(pilot, ExportDialog)
     await pilot.press(*keys)
     folder_input = dialog.query_one("#folder", Input)
     folder_input.value = str(folder)
     folder_input.focus()
     await pilot.press("enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await finished(pilot, dialog)
     return dialog
 
 
@@ -124,8 +132,7 @@ async def test_a_folder_that_cannot_take_the_file_is_one_clear_message(clinic, p
         assert not app.screen.query_one("#export").disabled
         dialog.query_one("#folder", Input).value = str(tmp_path / "fine")
         dialog.query_one("#export").press()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await finished(pilot, dialog, failed=False)  # the error shown is the last attempt's
         assert isinstance(app.screen, SummaryScreen)
         assert written(app).parent == tmp_path / "fine"
     assert stored(clinic) == before
@@ -141,10 +148,10 @@ async def test_hostile_text_stays_inert_in_the_dialog_the_path_and_the_file(clin
     async with app.run_test(size=(120, 30)) as pilot:
         await open_summary(app, pilot, "evil")
         await pilot.press("e")
-        await pilot.pause()
+        await shown(pilot, ExportDialog)
         assert HOSTILE.replace("\x1b", "").strip() in str(app.screen.query_one(".title").render())
         await pilot.press("escape")
-        await pilot.pause()
+        await shown(pilot, SummaryScreen)
         await export(pilot, out)
         path = written(app)
         assert path.parent == out  # the folder's name shown as typed
@@ -160,22 +167,21 @@ async def test_patient_screen_exports_a_completed_session_never_the_open_one(cli
     app = make_app(clinic, protocol)
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_patient("ann")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, PatientScreen)
+        screen = await shown(pilot, PatientScreen)
         await pilot.press("e")  # on the open follow-up (it can still change): the latest completed session
-        await pilot.pause()
+        await shown(pilot, ExportDialog)
         assert "initial session of 2026-01-12" in str(app.screen.query_one(".title").render())
         await pilot.press("escape")
-        await pilot.pause()
+        await shown(pilot, PatientScreen)
         assert app.screen is screen
         assert "Export…" in [title for title, _, _ in screen.palette_commands()]
         await pilot.press("down")  # the completed initial session itself
+        await stable(pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await shown(pilot, ExportDialog)
         assert "initial session of 2026-01-12" in str(app.screen.query_one(".title").render())
         await pilot.press("escape")
-        await pilot.pause()
+        await shown(pilot, PatientScreen)
         await export(pilot, tmp_path, "right", "enter")  # the clinician summary, as html
         page = private_file(written(app))
         assert written(app).suffix == ".html" and GOAL in page and "Coverage" in page
@@ -190,27 +196,24 @@ async def test_a_completed_session_viewed_read_only_exports_from_the_palette(cli
     add_session(clinic, protocol, "ann", FEB, {}, complete=False)
     app = make_app(clinic, protocol, "ann")
     async with app.run_test(size=(80, 24)) as pilot:
-        assert isinstance(app.screen, ConsultScreen) and app.screen.session.is_open
-        assert palette_action(app.screen, "Export…") is None  # as on the patient screen: open sessions are not
-        app.screen.action_back()
-        await pilot.pause()
+        first = await opened(pilot)
+        assert first.session.is_open
+        assert palette_action(first, "Export…") is None  # as on the patient screen: open sessions are not
+        first.action_back()
+        await shown(pilot, PatientScreen)
         await pilot.press("down", "enter")  # the completed initial session, read only
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ConsultScreen) and screen.read_only and not screen.session.is_open
+        screen = await opened(pilot)
+        assert screen is not first and screen.read_only and not screen.session.is_open
         assert palette_action(screen, "Complete session") is None  # nothing to complete: Finish is dimmed
         assert not next(key for key in screen.query_one(KeyFooter).keys if key.key == "ctrl+f").enabled
         await pilot.press("ctrl+f")
         assert app.screen is screen
         palette_action(screen, "Export…")()
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ExportDialog)
+        dialog = await shown(pilot, ExportDialog)
         assert "initial session of 2026-01-12" in str(dialog.query_one(".title").render())
         dialog.query_one("#folder", Input).value = str(tmp_path / "out")
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await finished(pilot, dialog)
         assert app.screen is screen
         (path,) = (tmp_path / "out").iterdir()
         assert path.suffix == ".html" and "Walk to the market" in private_file(path)
@@ -222,18 +225,18 @@ async def test_the_dialog_offers_an_exports_folder_in_the_current_directory(clin
     async with app.run_test(size=(80, 24)) as pilot:
         await open_summary(app, pilot)
         await pilot.press("e")
-        await pilot.pause()
-        assert app.screen.query_one("#folder", Input).value == str(tmp_path / DEFAULT_FOLDER)
-        dialog = app.screen
+        dialog = await shown(pilot, ExportDialog)
+        assert dialog.query_one("#folder", Input).value == str(tmp_path / DEFAULT_FOLDER)
         assert (dialog.chosen("kind"), dialog.chosen("format")) == ("handout", "html")
         assert dialog.query_one("#format").display and not dialog.query_one("#record-format").display
         await pilot.press("right", "right", "enter")
+        await stable(pilot)
         assert not dialog.query_one("#format").display and dialog.query_one("#record-format").display
         await pilot.press("left", "enter")  # back to the summary: the format chosen before is kept
+        await stable(pilot)
         assert dialog.query_one("#format").display and dialog.chosen("format") == "html"
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await finished(pilot, dialog)
         assert written(app).parent == tmp_path / DEFAULT_FOLDER
 
 
@@ -244,5 +247,5 @@ async def test_summary_scrolls_to_its_end_at_80x24(clinic, protocol):
         scroll = screen.query_one("#summary")
         assert scroll.has_focus and scroll.max_scroll_y > 0 and scroll.scroll_y == 0
         await pilot.press("end")
-        await pilot.pause()
+        await stable(pilot)
         assert scroll.scroll_y == scroll.max_scroll_y

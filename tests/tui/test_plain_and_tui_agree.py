@@ -7,6 +7,7 @@ from textual.widgets import SelectionList
 from backcoach.plain import run
 from tests.plain_helpers import CTRL_C, ENTER, SPACE, drive_plain, line, without_ids
 from tests.tui.conftest import make_app
+from tests.tui.waiting import opened
 
 VALUES, GOAL = "Dancing again [bold]x[/]", "Dance at my daughter's wedding"
 
@@ -14,7 +15,7 @@ VALUES, GOAL = "Dancing again [bold]x[/]", "Dance at my daughter's wedding"
 async def _in_the_app(home, protocol, patient_id: str) -> None:
     app = make_app(home, protocol, patient_id=patient_id)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await opened(pilot)  # the cursor is in the first field
         await pilot.press(*VALUES, "tab", *GOAL)  # 1: what matters, then the first goal
         await pilot.press("ctrl+n")  # 2: treatment options
         assert isinstance(app.focused, SelectionList)

@@ -13,7 +13,7 @@ from backcoach.tui.widgets.scale import ScaleInput
 from tests.tui.clinic import FEB, add_session
 from tests.tui.conftest import make_app
 from tests.tui.terminal import Terminal
-from tests.tui.test_snapshots import settle
+from tests.tui.waiting import stable
 
 TYPED = "Daughter can help at the stall; knows walking helped her before and wants to keep it going every day"
 
@@ -35,16 +35,16 @@ async def test_a_text_area_rewraps_when_its_width_changes(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     terminal = Terminal(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         await pilot.press(*TYPED)
-        await settle(pilot)
+        await stable(pilot)
         assert text_as_shown(await terminal.settled(pilot), "Daughter", slice(26, 100)) == TYPED
         await pilot.press("ctrl+g")  # the guidance pane takes the component list's place: the form narrows
-        await settle(pilot)
+        await stable(pilot)
         form_columns = slice(0, app.screen.query_one("#guidance").region.x)
         assert text_as_shown(await terminal.settled(pilot), "Daughter", form_columns) == TYPED
         await pilot.resize_terminal(84, 30)
-        await settle(pilot)
+        await stable(pilot)
         form_columns = slice(0, app.screen.query_one("#guidance").region.x)
         assert text_as_shown(await terminal.settled(pilot), "Daughter", form_columns) == TYPED
 
@@ -54,9 +54,9 @@ async def test_a_component_opens_on_its_first_field_without_an_answer(clinic, pr
     add_session(clinic, protocol, "bo", FEB, answers, complete=False)
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         await app.screen.goto("delivery.sense_making")
-        await settle(pilot)
+        await stable(pilot)
         assert isinstance(app.focused, CheckList)  # key messages, not the concerns already written
         assert app.focused.region.height > 0 and app.screen.region.contains_region(app.focused.region)
         await pilot.press("space", "ctrl+q")
@@ -71,12 +71,12 @@ async def test_a_trailing_space_is_no_change(clinic, protocol):
     before = clinic.patient_path("bo").read_bytes()
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         area = app.screen.query_one("#forms").visible_content.query_one("TextArea")
         area.focus()
         area.move_cursor(area.document.end)
         await pilot.press("space", "enter", "space")
-        await settle(pilot)
+        await stable(pilot)
         await pilot.press("ctrl+q")
     assert clinic.patient_path("bo").read_bytes() == before  # not even rewritten
     assert clinic.load("bo").open_session.answer("planning.goals", "values") == "Gardening"
@@ -92,20 +92,20 @@ async def test_a_feared_activity_is_shown_whole_focused_or_not(clinic, protocol)
     app = make_app(clinic, protocol, "bo")
     terminal = Terminal(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         await app.screen.goto("delivery.successful_experiences")
-        await settle(pilot)
+        await stable(pilot)
         rows = app.screen.query(RatingRow)
         rows.first().query_one(LineArea).focus()
-        await settle(pilot)
+        await stable(pilot)
         columns = slice(rows.first().region.x, rows.first().region.right)
         shown = await terminal.settled(pilot)
         assert text_as_shown(shown, "Bending", columns, end="0 ") == LONG_FEAR, "\n".join(shown)
         rows.last().query_one(LineArea).focus()  # the cursor leaves it: still whole, from its start
-        await settle(pilot)
+        await stable(pilot)
         assert text_as_shown(await terminal.settled(pilot), "Bending", columns, end="0 ") == LONG_FEAR
         await pilot.press("end", "enter")  # Enter in an activity's name moves on to its rating: no line break
-        await settle(pilot)
+        await stable(pilot)
         assert isinstance(app.focused, ScaleInput)
         await pilot.press("ctrl+q")
     stored = clinic.load("bo").open_session.answer("delivery.successful_experiences", "feared_activities")
@@ -121,12 +121,12 @@ async def test_a_removed_goal_comes_back_with_ctrl_z(clinic, protocol):
     add_session(clinic, protocol, "bo", FEB, {("planning.goals", "goals"): goals}, complete=False)
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         await app.screen.goto("planning.goals")
-        await settle(pilot)
+        await stable(pilot)
         second = app.screen.query(GoalCard)[1]
         second.query_one("Button.remove").press()
-        await settle(pilot)
+        await stable(pilot)
         undo = app.screen.query_one("#undo")
         assert str(undo.render()) == "ctrl+z brings back the removed goal “Garden on Saturdays”"
         assert [c.value["text"] for c in app.screen.query(GoalCard)] == ["Walk to the market", "Dance at the wedding"]
@@ -134,7 +134,7 @@ async def test_a_removed_goal_comes_back_with_ctrl_z(clinic, protocol):
         stored = clinic.load("bo").open_session.answer("planning.goals", "goals")
         assert [g["text"] for g in stored] == ["Walk to the market", "Dance at the wedding"]
         await pilot.press("ctrl+z")
-        await settle(pilot)
+        await stable(pilot)
         cards = list(app.screen.query(GoalCard))
         assert [c.value for c in cards] == goals  # back in its place, every part with it
         assert [str(c.query_one(".card-title").render()) for c in cards] == ["Goal 1", "Goal 2", "Goal 3"]
@@ -153,19 +153,19 @@ def follow_up_fears(clinic, protocol):
 async def test_a_removed_activity_comes_back_with_ctrl_z_with_last_times_rating(follow_up_fears, protocol):
     app = make_app(follow_up_fears, protocol, "ann")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         await app.screen.goto("delivery.successful_experiences")
-        await settle(pilot)
+        await stable(pilot)
         first = app.screen.query(RatingRow).first()
         first.query_one("Button.remove").press()
-        await settle(pilot)
+        await stable(pilot)
         assert [r.value["item"] for r in app.screen.query(RatingRow)] == ["Bending to the floor"]
         await pilot.press("ctrl+z")
-        await settle(pilot)
+        await stable(pilot)
         rows = list(app.screen.query(RatingRow))
         assert [r.value["item"] for r in rows] == ["Lifting a shopping bag", "Bending to the floor"]
         assert str(rows[0].query_one(".was").render()) == "was 8"
         await pilot.press("ctrl+z")  # nothing more to bring back: nothing happens
-        await settle(pilot)
+        await stable(pilot)
         assert len(app.screen.query(RatingRow)) == 2
         await pilot.press("ctrl+q")

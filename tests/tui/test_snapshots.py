@@ -1,7 +1,8 @@
 """Screenshots of the app at 80×24 and 120×40, compared with the accepted ones in __snapshots__.
 
-Data and clock are fixed, cursors do not blink. Update after a deliberate change with `pytest --snapshot-update`,
-and look at every changed SVG before committing it.
+Data and clock are fixed, cursors do not blink, and every screenshot waits for the screen to be stable (drawn the
+same twice running, tests/tui/waiting.py), never for a length of time. Update after a deliberate change with
+`pytest --snapshot-update`, and look at every changed SVG before committing it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from backcoach.tui.screens.summary import SummaryScreen
 from tests.tui.clinic import FEB, HOSTILE, add_session
 from tests.tui.conftest import make_app
+from tests.tui.waiting import opened, saved, stable
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -24,30 +26,24 @@ def follow_up(clinic, protocol):
     return clinic
 
 
-async def settle(pilot) -> None:
-    """Let focus changes and their restyling finish before the screenshot."""
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-
-
 def at(component_id: str):
     async def run_before(pilot) -> None:
-        await settle(pilot)  # the screenshot's pilot starts before the consultation has opened its first component
-        await pilot.app.screen.goto(component_id)
-        await settle(pilot)
+        screen = await opened(pilot)  # the screenshot's pilot starts before the consultation has opened
+        await screen.goto(component_id)
+        await stable(pilot)
 
     return run_before
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_home(snap_compare, clinic, protocol, size):
-    assert snap_compare(make_app(clinic, protocol), terminal_size=size, run_before=settle)
+    assert snap_compare(make_app(clinic, protocol), terminal_size=size, run_before=stable)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_planning_new_session(snap_compare, clinic, protocol, size):
     add_session(clinic, protocol, "bo", FEB, {}, complete=False)
-    assert snap_compare(make_app(clinic, protocol, "bo"), terminal_size=size, run_before=settle)
+    assert snap_compare(make_app(clinic, protocol, "bo"), terminal_size=size, run_before=opened)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -62,7 +58,7 @@ def test_goal_editor_with_pain_focus_hint(snap_compare, clinic, protocol, size):
         await at("planning.goals")(pilot)
         card = pilot.app.screen.query("GoalCard").last()
         card.query("Input").first().focus()
-        await settle(pilot)
+        await stable(pilot)
 
     assert snap_compare(make_app(clinic, protocol, "bo"), terminal_size=size, run_before=run_before)
 
@@ -83,7 +79,7 @@ def test_follow_up_goal_evaluation(snap_compare, follow_up, protocol, size):
         await at("evaluation.goal_review")(pilot)
         pilot.app.screen.query("RadioSet.attainment").first().focus()
         await pilot.press("down", "enter", "tab", *"Walked twice", "tab", "down", "enter")
-        await settle(pilot)
+        await saved(pilot)  # the status bar says "Saved 12:34:56"
 
     assert snap_compare(make_app(follow_up, protocol, "ann"), terminal_size=size, run_before=run_before)
 
@@ -91,9 +87,10 @@ def test_follow_up_goal_evaluation(snap_compare, follow_up, protocol, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_summary(snap_compare, clinic, protocol, size):
     async def run_before(pilot) -> None:
+        await stable(pilot)  # home, as it opens
         record = clinic.load("ann")
         await pilot.app.push_screen(SummaryScreen(record, record.sessions[0]))
-        await settle(pilot)
+        await stable(pilot)
 
     assert snap_compare(make_app(clinic, protocol), terminal_size=size, run_before=run_before)
 
@@ -111,10 +108,11 @@ def test_hostile_text_shown_as_typed(snap_compare, clinic, protocol):
 
 def test_export_dialog_fits_80x24(snap_compare, clinic, protocol):
     async def run_before(pilot) -> None:
+        await stable(pilot)  # home, as it opens
         record = clinic.load("ann")
         await pilot.app.push_screen(SummaryScreen(record, record.sessions[0]))
         pilot.app.export_folder = Path("/srv/clinic/exports")  # the folder offered: fixed, not the cwd
         await pilot.press("e")
-        await settle(pilot)
+        await stable(pilot)
 
     assert snap_compare(make_app(clinic, protocol), terminal_size=(80, 24), run_before=run_before)

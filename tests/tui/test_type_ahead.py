@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from tests.tui.clinic import FEB, add_session
 from tests.tui.conftest import make_app
-from tests.tui.test_snapshots import settle
 from tests.tui.test_walkthrough import burst
+from tests.tui.waiting import stable
 
 RIGHT = "\x1b[C"
 
@@ -17,11 +17,11 @@ async def typed_ahead(home, protocol, pid: str, component: str, keys: str):
     """Open `component`, type `keys` as one burst from its first field, save and quit: the session as stored."""
     app = make_app(home, protocol, pid)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        await stable(pilot)
         await app.screen.goto(component)
-        await settle(pilot)
+        await stable(pilot)
         await burst(pilot, keys)
-        await settle(pilot)
+        await stable(pilot)
         await pilot.press("ctrl+q")
     return home.load(pid).open_session
 

@@ -10,7 +10,9 @@ from textual.widgets import Input, SelectionList, TextArea
 
 from backcoach.model import goal_states
 from backcoach.protocol import Protocol, parse_protocol, seed_file
+from backcoach.tui.dialogs.confirm import ConfirmDialog
 from backcoach.tui.dialogs.export import ExportDialog
+from backcoach.tui.dialogs.new_patient import NewPatientDialog
 from backcoach.tui.screens.consult import ConsultScreen
 from backcoach.tui.screens.home import HomeScreen
 from backcoach.tui.screens.patient import PatientScreen
@@ -23,6 +25,7 @@ from backcoach.tui.widgets.ratings import RatingListField
 from backcoach.tui.widgets.review import ReviewCard
 from tests.tui.clinic import FEB, HOSTILE, add_session
 from tests.tui.conftest import make_app
+from tests.tui.waiting import opened, saved, shown, stable, until
 
 
 def plain(renderable) -> str:
@@ -46,16 +49,14 @@ def form(app):
 async def test_new_patient_through_all_three_phases_then_reopen_from_disk(home, protocol):
     app = make_app(home, protocol)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert isinstance(app.screen, HomeScreen)
+        await shown(pilot, HomeScreen)
         await pilot.press("ctrl+n")
+        await shown(pilot, NewPatientDialog)
         await pilot.press(*"Cy Walker", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, PatientScreen)
+        await shown(pilot, PatientScreen)
         pid = app.screen.patient_id
         await pilot.press("s")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ConsultScreen)
+        screen = await opened(pilot)
         # focus contract: a new session starts in Planning's first field
         assert isinstance(app.focused, TextArea) and screen.current.id == "planning.goals"
         await pilot.press(*"Dancing again", "tab", *"Dance at my daughter's wedding")
@@ -72,14 +73,12 @@ async def test_new_patient_through_all_three_phases_then_reopen_from_disk(home, 
         await pilot.press(*"No earlier goals", "ctrl+n", *"Scans show damage", "ctrl+n")  # 8 notes, 9
         await pilot.press(*"Walk daily")  # 10: active tools
         await pilot.press("ctrl+f")
-        await pilot.pause()
+        await shown(pilot, ConfirmDialog)
         await pilot.press("enter")  # confirm
-        await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
+        await shown(pilot, SummaryScreen)
         assert "Dance at my daughter's wedding" in plain(app.screen.query_one("#summary Static").content)
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
+        await shown(pilot, HomeScreen)
 
     session = home.load(pid).sessions[0]
     assert session.status == "complete"
@@ -97,15 +96,16 @@ async def test_new_patient_through_all_three_phases_then_reopen_from_disk(home, 
     # reopen: the completed session, read only, shows what is on disk
     app = make_app(home, protocol)
     async with app.run_test(size=(100, 30)) as pilot:
+        await shown(pilot, HomeScreen)
         app.open_patient(pid)
-        await pilot.pause()
+        await shown(pilot, PatientScreen)
         await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ConsultScreen) and screen.read_only
+        screen = await opened(pilot)
+        assert screen.read_only
         assert form(app).query(TextArea).first().text == "Dancing again"
         assert form(app).query(TextArea).first().is_disabled
         await screen.goto("evaluation.action_plan", focus=False)
+        await stable(pilot)
         assert form(app).query(TextArea).first().text == "Walk daily"
 
 
@@ -113,10 +113,10 @@ async def test_follow_up_evaluates_the_first_sessions_goals(clinic, protocol):
     add_session(clinic, protocol, "ann", FEB, {}, complete=False)
     app = make_app(clinic, protocol, "ann")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()  # the consultation has opened its first component
-        screen = app.screen
+        screen = await opened(pilot)
         assert screen.session.kind == "follow-up"
         await screen.goto("evaluation.goal_review")
+        await stable(pilot)
         cards = list(form(app).query(ReviewCard))
         assert [c.state.goal["text"] for c in cards] == [
             "Walk to the market and back three times a week",
@@ -126,10 +126,10 @@ async def test_follow_up_evaluates_the_first_sessions_goals(clinic, protocol):
         assert not first.query_one(".prompt").display and first.note.display
         first.query_one("RadioSet.attainment").focus()
         await pilot.press("down", "enter")  # partly
-        await pilot.pause()
+        await stable(pilot)
         assert str(first.query_one(".prompt").render()) == "What went well?"
         await pilot.press("tab", *"Walked twice a week", "tab", "down", "enter")  # note; decision: adjust
-        await pilot.pause()
+        await stable(pilot)
         revised = first.revised
         assert revised.display and revised.value == "Walk to the market and back three times a week"
         revised.focus()
@@ -137,7 +137,7 @@ async def test_follow_up_evaluates_the_first_sessions_goals(clinic, protocol):
         second = cards[1]
         second.query_one("RadioSet.attainment").focus()
         await pilot.press("down", "down", "enter")  # not at all
-        await pilot.pause()
+        await stable(pilot)
         assert str(second.query_one(".prompt").render()) == "What are the barriers?"
         await pilot.press("ctrl+q")
 
@@ -154,6 +154,7 @@ async def test_follow_up_evaluates_the_first_sessions_goals(clinic, protocol):
 async def test_quitting_mid_component_loses_nothing(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test() as pilot:
+        await opened(pilot)  # the cursor is in the first field
         await pilot.press(*HOSTILE[:-5])  # typed at once, then ctrl+q before the debounce fires
         await pilot.press("ctrl+q")
     assert clinic.load("bo").open_session.answer("planning.goals", "values") == HOSTILE[:-5].strip()
@@ -162,8 +163,10 @@ async def test_quitting_mid_component_loses_nothing(clinic, protocol):
 async def test_changes_are_on_disk_within_a_second_without_navigating(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test() as pilot:
+        screen = await opened(pilot)
         await pilot.press(*"Swimming")
-        await pilot.pause(1.3)
+        assert screen.autosaver.scheduled_within <= 1.0  # a save is on its way, due within a second of "S"
+        await saved(pilot)  # by that timer: nothing navigated
         assert clinic.load("bo").open_session.answer("planning.goals", "values") == "Swimming"
         assert str(app.screen.query_one("#saved").render()) == "Saved 12:34:56"
         await pilot.press("ctrl+q")
@@ -172,9 +175,9 @@ async def test_changes_are_on_disk_within_a_second_without_navigating(clinic, pr
 async def test_follow_up_prefills_fear_ratings_for_re_rating(clinic, protocol):
     app = make_app(clinic, protocol, "ann")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()  # the consultation has opened its first component
-        screen = app.screen
+        screen = await opened(pilot)
         await screen.goto("delivery.successful_experiences")
+        await stable(pilot)
         field = form(app).query_one(RatingListField)
         assert [(r["item"], r["rating"]) for r in field.value] == [
             ("Lifting a shopping bag", 8),
@@ -191,19 +194,19 @@ async def test_follow_up_prefills_fear_ratings_for_re_rating(clinic, protocol):
 async def test_phase_tabs_change_phase_by_keys_and_by_mouse(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()  # the consultation has opened its first component
-        screen = app.screen
+        screen = await opened(pilot)
         tabs = screen.query_one(PhaseTabs)
         tabs.focus()
         await pilot.press("right")
-        await pilot.pause()
+        await stable(pilot)
         assert (tabs.active, screen.current.id) == ("delivery", "delivery.sense_making")
         assert app.focused is tabs  # looking around moves no focus into the form
         (_, _, start, _) = next(span for span in tabs.spans() if span[0] == "evaluation")
         await pilot.click(PhaseTabs, offset=(start + 2, 0))
-        await pilot.pause()
+        await stable(pilot)
         assert (tabs.active, screen.current.id) == ("evaluation", "evaluation.goal_review")
         await screen.goto("planning.readiness")
+        await stable(pilot)
         assert tabs.active == "planning"  # follows the component shown
         assert "Planning ▱▱▱" in str(tabs.render())
 
@@ -212,12 +215,12 @@ async def test_phase_tabs_too_long_for_the_width_are_shortened_not_wrapped(clini
     long = {t: f"{t} of the consultation with the patient" for t in ("Planning", "Delivery", "Evaluation")}
     app = make_app(clinic, retitled(long), "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        tabs = app.screen.query_one(PhaseTabs)
+        tabs = (await opened(pilot)).query_one(PhaseTabs)
         assert set(tabs.render_line(1).text) == {BAR}  # the second line is the underline, not labels
         assert [phase_id for phase_id, _, _, end in tabs.spans() if end <= 80] == ["planning", "delivery", "evaluation"]
         (_, _, start, _) = tabs.spans()[-1]
         await pilot.click(PhaseTabs, offset=(start + 1, 0))
-        await pilot.pause()
+        await stable(pilot)
         assert app.screen.current.id == "evaluation.goal_review"
         assert "Evaluation of the" in tabs.render_line(0).text
 
@@ -225,16 +228,16 @@ async def test_phase_tabs_too_long_for_the_width_are_shortened_not_wrapped(clini
 async def test_the_key_bar_follows_focus_and_its_keys_can_be_clicked(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()  # the consultation has opened its first component
-        screen = app.screen
+        screen = await opened(pilot)
         bar = screen.query_one(KeyFooter)
         assert [key.shown for key in bar.keys] == ["esc", "^b", "^n", "^t", "^g", "^f", "^q"]
         assert str(bar.render()).endswith("▏^p palette ")  # at 80 columns every key shows, the palette's at the end
         why = next(start for start, _, key in bar._spans if key.description == "Why?")
         await pilot.hover(KeyFooter, offset=(why + 1, 0))
+        await stable(pilot)
         assert bar.tooltip == "Show or hide why each component matters"
         await pilot.click(KeyFooter, offset=(why + 1, 0))
-        await pilot.pause()
+        await stable(pilot)
         assert screen.has_class("-why")
 
 
@@ -242,12 +245,13 @@ async def test_the_key_bar_dims_a_key_while_its_action_is_unavailable(clinic, pr
     app = make_app(clinic, protocol)
     async with app.run_test(size=(80, 24)) as pilot:
         record = clinic.load("ann")
+        await shown(pilot, HomeScreen)
         app.view_session(record, record.sessions[0])  # a completed session, read only: nothing to finish
-        await pilot.pause()
+        await opened(pilot)
         bar = app.screen.query_one(KeyFooter)
         assert not next(key for key in bar.keys if key.key == "ctrl+f").enabled
         await pilot.press("ctrl+f")
-        await pilot.pause()
+        await stable(pilot)
         assert isinstance(app.screen, ConsultScreen)  # no "complete?" question
         assert next(key for key in bar.keys if key.key == "ctrl+q").enabled
 
@@ -256,19 +260,19 @@ async def test_export_on_a_patient_page_takes_the_latest_completed_session_or_sa
     add_session(clinic, protocol, "ann", FEB, {}, complete=False)  # newest first: the open follow-up is row 0
     app = make_app(clinic, protocol)
     async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, HomeScreen)
         app.open_patient("ann")
-        await pilot.pause()
+        await shown(pilot, PatientScreen)
         await pilot.press("e")  # the open follow-up is highlighted: the completed initial session is exported
-        await pilot.pause()
-        assert isinstance(app.screen, ExportDialog)
-        assert app.screen.session.id == clinic.load("ann").sessions[0].id
+        dialog = await shown(pilot, ExportDialog)
+        assert dialog.session.id == clinic.load("ann").sessions[0].id
         assert any("latest completed session, of 2026-01-12" in n.message for n in app._notifications)
         await pilot.press("escape")
-        await pilot.pause()
+        await shown(pilot, PatientScreen)
         app.open_patient("bo")  # no session at all
-        await pilot.pause()
+        await until(pilot, lambda: app.screen.patient_id == "bo", "Bo's page")
         await pilot.press("e")
-        await pilot.pause()
+        await until(pilot, lambda: app._notifications, "a word on the export")
         assert isinstance(app.screen, PatientScreen)
         assert any(n.message.startswith("Nothing to export yet") for n in app._notifications)
 
@@ -277,14 +281,15 @@ async def burst(pilot, typed: str) -> None:
     """Keys as a terminal delivers a fast typist's or a paste's: all queued at once, nothing awaited between."""
     for event in XTermParser().feed(typed):
         pilot.app.post_message(event)
-    await pilot.pause()
+    await stable(pilot)
 
 
 async def test_keys_typed_ahead_across_tab_land_in_their_own_fields(clinic, protocol):
     app = make_app(clinic, protocol)
     async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot, HomeScreen)
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await shown(pilot, NewPatientDialog)
         await burst(pilot, "Di Ramos\tdi01\t1979")
         assert [i.value for i in app.screen.query(Input)] == ["Di Ramos", "di01", "1979"]
         await burst(pilot, "\x1b[Z\x1b[Z")  # shift+tab twice: back to the name
@@ -294,8 +299,9 @@ async def test_keys_typed_ahead_across_tab_land_in_their_own_fields(clinic, prot
 async def test_a_feared_activity_typed_without_its_rating_is_kept(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()  # the consultation has opened its first component
-        await app.screen.goto("delivery.successful_experiences")
+        screen = await opened(pilot)
+        await screen.goto("delivery.successful_experiences")
+        await stable(pilot)
         form(app).query_one(RatingListField).query_one(LineArea).focus()
         await pilot.press(*"Carrying water")
         await pilot.press("ctrl+q")  # before any rating, before the debounce
@@ -308,9 +314,8 @@ async def test_patient_open_elsewhere_opens_read_only_and_writes_nothing(clinic,
     with clinic.open("ann"):
         app = make_app(clinic, protocol, "ann")
         async with app.run_test() as pilot:
-            await pilot.pause()  # the consultation has opened its first component
-            screen = app.screen
-            assert isinstance(screen, ConsultScreen) and screen.read_only
+            screen = await opened(pilot)
+            assert screen.read_only
             assert "open in another backcoach window" in str(screen.query_one("#read-only").render())
             assert all(t.is_disabled for t in form(app).query(TextArea))
             await pilot.press("ctrl+q")
@@ -321,14 +326,15 @@ async def test_hostile_text_is_shown_literally_and_does_nothing(clinic, protocol
     clinic.add_patient(HOSTILE, patient_id="evil")
     app = make_app(clinic, protocol)
     async with app.run_test(size=(120, 30)) as pilot:
+        await shown(pilot, HomeScreen)
         await pilot.press(*"evil")
-        await pilot.pause()
+        await stable(pilot)
         table = app.screen.query_one("#patients")
         assert table.row_count == 1
         await pilot.press("enter")
-        await pilot.pause()
+        await shown(pilot, PatientScreen)
         await pilot.press("s")
-        await pilot.pause()
+        await opened(pilot)
         topbar = str(app.screen.query_one("#topbar").render())
         assert HOSTILE.replace("\x1b", "") in topbar  # the name as typed, minus the escape character
         await pilot.press(*"[@click=app.quit]x[/]")
@@ -341,9 +347,11 @@ async def test_hostile_text_is_shown_literally_and_does_nothing(clinic, protocol
 async def test_looking_at_prefilled_ratings_records_nothing(clinic, protocol):
     app = make_app(clinic, protocol, "ann")
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()  # the consultation has opened its first component
-        await app.screen.goto("delivery.successful_experiences")
-        await pilot.pause(1.2)
+        screen = await opened(pilot)
+        await screen.goto("delivery.successful_experiences")
+        await stable(pilot)
+        assert not screen.autosaver.pending and screen.autosaver.scheduled_within is None  # no change, no save due
+        assert screen.session.answers == {}
         assert str(app.screen.query_one("#saved").render()) != "Saved 12:34:56"
         await pilot.press("ctrl+q")
     assert clinic.load("ann").open_session.answers == {}
@@ -352,19 +360,31 @@ async def test_looking_at_prefilled_ratings_records_nothing(clinic, protocol):
 async def test_home_filters_as_you_type_and_archives(clinic, protocol):
     app = make_app(clinic, protocol)
     async with app.run_test() as pilot:
-        table = app.screen.query_one("#patients")
+        table = (await shown(pilot, HomeScreen)).query_one("#patients")
         assert table.row_count == 2
         await pilot.press(*"newm")
+        await stable(pilot)
         assert table.row_count == 1
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await shown(pilot, ConfirmDialog)
         await pilot.press("enter")  # confirm
-        await pilot.pause()
+        await shown(pilot, HomeScreen)
         await pilot.press("ctrl+u")  # clear the filter
+        await stable(pilot)
         assert table.row_count == 1
         await pilot.press("ctrl+q")
     assert clinic.load("bo").patient.archived
     assert not clinic.load("ann").patient.archived
+
+
+async def searched(pilot) -> None:
+    """Until the command palette is up and has finished its search (it gathers commands in a worker)."""
+    from textual.command import CommandPalette
+
+    await shown(pilot, CommandPalette)
+    group = CommandPalette._GATHER_COMMANDS_GROUP
+    await until(pilot, lambda: all(w.is_finished for w in pilot.app.workers if w.group == group), "the search")
+    await stable(pilot)
 
 
 def test_literal_shows_control_characters_from_a_hand_edited_file():
@@ -381,15 +401,16 @@ async def test_pack_text_in_the_command_palette_is_shown_literally(clinic, proto
     title = "[bold]Plan[/] [@click=app.quit]now[/]"
     app = make_app(clinic, retitled({"Planning": title}), "bo")
     async with app.run_test(size=(100, 30)) as pilot:
+        await opened(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)  # discovery: the palette lists every command
+        await searched(pilot)  # discovery: the palette lists every command
         listed = app.screen.query_one(CommandList)
-        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
-        assert any(f"Go to phase: {title}" in prompt for prompt in shown), shown
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any(f"Go to phase: {title}" in prompt for prompt in prompts), prompts
         await pilot.press(*"plan")
-        await pilot.pause(0.3)  # a search highlights what matched, in the same literal text
-        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
-        assert any(f"Go to phase: {title}" in prompt for prompt in shown), shown
+        await searched(pilot)  # a search highlights what matched, in the same literal text
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert any(f"Go to phase: {title}" in prompt for prompt in prompts), prompts
 
 
 async def test_a_smart_part_prompt_from_the_pack_shows_literally_in_its_tooltip(clinic, protocol):
@@ -400,12 +421,15 @@ async def test_a_smart_part_prompt_from_the_pack_shows_literally_in_its_tooltip(
     hostile = parse_protocol(text.replace(prompt, f"[bold]Say[/] [@click=app.quit]what[/] {prompt}"), "translated.toml")
     app = make_app(clinic, hostile, "bo")
     async with app.run_test(size=(100, 30), tooltips=True) as pilot:
+        await opened(pilot)
         part = hostile.guidance.smart_parts[0].id
         field = next(i for i in form(app).query(Input) if i.name == part)
         await pilot.hover(field)
-        await pilot.pause(0.8)  # the tooltip's delay
-        shown = str(app.screen.query_one(Tooltip).render())
-        assert shown.startswith("[bold]Say[/] [@click=app.quit]what[/]"), shown
+        tooltip = app.screen.query_one(Tooltip)
+        await until(pilot, lambda: tooltip.display, "the tooltip (it shows after a delay)")
+        await stable(pilot)
+        text = str(tooltip.render())
+        assert text.startswith("[bold]Say[/] [@click=app.quit]what[/]"), text
 
 
 async def test_a_file_damaged_from_outside_is_not_saved_over_and_says_not_saved(clinic, protocol):
@@ -413,13 +437,14 @@ async def test_a_file_damaged_from_outside_is_not_saved_over_and_says_not_saved(
     bak = path.with_name("bo.json.bak")
     app = make_app(clinic, protocol, "bo")
     async with app.run_test() as pilot:
+        await opened(pilot)
         await pilot.press(*"Swimming")
-        await pilot.pause(1.3)
+        await saved(pilot)
         assert str(app.screen.query_one("#saved").render()) == "Saved 12:34:56"
         kept = bak.read_bytes()
         path.write_bytes(b'{"sessions": ')  # another program damages the file
         await pilot.press(*" daily")
-        await pilot.pause(1.3)
+        await saved(pilot)
         status = str(app.screen.query_one("#saved").render())
         assert status.startswith("NOT SAVED: ") and "changed by another program" in status
         app.exit()

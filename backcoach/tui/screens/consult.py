@@ -88,6 +88,7 @@ class ConsultScreen(AppScreen):
         self.autosaver = Autosaver(self, consultation, self.saved, self.save_failed, self.app_clock)
         self.undo_field: ItemListField | None = None  # where ctrl+z brings back the last removed item
         self.closed = False
+        self.opened = False  # its first component shown (on_mount is done): what tests and scripts wait for
 
     def app_clock(self) -> datetime:
         return self.app.clock()
@@ -133,6 +134,7 @@ class ConsultScreen(AppScreen):
         await self.goto(start.id, focus=not self.read_only)
         if self.read_only:
             self.query_one(PhaseTabs).focus()
+        self.opened = True
 
     # --- navigation -----------------------------------------------------------------------------------------
     async def goto(self, component_id: str, *, focus: bool = True) -> None:

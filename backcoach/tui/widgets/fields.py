@@ -19,6 +19,7 @@ from backcoach.protocol import Component, Field, Option
 from backcoach.tui.display import literal
 from backcoach.tui.widgets.checklist import CheckList, ChoiceList
 from backcoach.tui.widgets.scale import ScaleInput
+from backcoach.tui.widgets.textarea import WrappingTextArea
 
 UNARMED = object()  # before the field has shown its first value
 
@@ -89,7 +90,7 @@ def steady(widget: Widget) -> Widget:
     return widget
 
 
-class AnswerArea(TextArea):
+class AnswerArea(WrappingTextArea):
     """A text answer that shows its new wrap when its width changes (a pane shown or hidden, a terminal resized):
     Textual rewraps on Resize but repaints only when the number of lines changes, so the old lines stayed, cut."""
 
