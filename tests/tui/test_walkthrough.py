@@ -444,8 +444,9 @@ async def test_a_file_damaged_from_outside_is_not_saved_over_and_says_not_saved(
         kept = bak.read_bytes()
         path.write_bytes(b'{"sessions": ')  # another program damages the file
         await pilot.press(*" daily")
-        await saved(pilot)
-        status = str(app.screen.query_one("#saved").render())
+        label = app.screen.query_one("#saved")
+        await until(pilot, lambda: str(label.render()).startswith("NOT SAVED"), "the save refused")
+        status = str(label.render())
         assert status.startswith("NOT SAVED: ") and "changed by another program" in status
         app.exit()
     assert path.read_bytes() == b'{"sessions": ' and bak.read_bytes() == kept
