@@ -90,16 +90,7 @@ def steady(widget: Widget) -> Widget:
     return widget
 
 
-class AnswerArea(WrappingTextArea):
-    """A text answer that shows its new wrap when its width changes (a pane shown or hidden, a terminal resized):
-    Textual rewraps on Resize but repaints only when the number of lines changes, so the old lines stayed, cut."""
-
-    def _on_resize(self) -> None:
-        super()._on_resize()
-        self.refresh()
-
-
-class LineArea(AnswerArea):
+class LineArea(WrappingTextArea):
     """A one-line answer shown whole: it wraps where an Input scrolls sideways (an activity's name was cut at the
     left once the cursor left it). Enter moves on, as in a line input; a pasted line break becomes a space."""
 
@@ -126,7 +117,7 @@ def line_area(value: str, placeholder: str, name: str) -> LineArea:
 
 class TextField(AnswerField):
     def compose_input(self) -> ComposeResult:
-        area = AnswerArea(
+        area = WrappingTextArea(
             self.initial or "", soft_wrap=True, show_line_numbers=False, tab_behavior="focus", compact=True
         )
         yield steady(area)

@@ -5,7 +5,9 @@ repaint between its mount and the next layout makes the compositor build its map
 the area already in place at its size and posts it no Resize (Screen._refresh_layout sends one only to widgets
 shown or resized since the map it compares with). The text then stays unwrapped, cut off in a box too low for it,
 until the terminal is resized: one opening of a component in about ten showed a long answer as one cut-off line
-(Textual 8.2). The widget itself is always told its new size, so the rewrap is done there as well.
+(Textual 8.2). A width change later (a pane shown or hidden, a terminal resized) was rewrapped on Resize after the
+repaint, and nothing repainted it: the old lines stayed, cut. The widget itself is always told its new size during
+the layout, before the repaint, so the rewrap is done there.
 """
 
 from __future__ import annotations
