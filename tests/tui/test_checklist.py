@@ -12,7 +12,7 @@ from tests.tui.clinic import FEB, add_session
 from tests.tui.conftest import make_app
 from tests.tui.test_snapshots import at
 from tests.tui.test_walkthrough import burst
-from tests.tui.waiting import stable
+from tests.tui.waiting import at_component, stable
 
 WIDTHS = [pytest.param((80, 24), id="80x24"), pytest.param((100, 30), id="100x30")]
 TICKED = {"selection-list--button-selected", "selection-list--button-selected-highlighted"}
@@ -57,10 +57,8 @@ def labels(checklist: CheckList) -> list[str]:
 
 
 async def open_warning_signs(pilot) -> CheckList:
-    await stable(pilot)
-    await pilot.app.screen.goto("evaluation.action_plan")
-    await stable(pilot)
-    checklist = pilot.app.screen.query_one(CheckList)
+    screen = await at_component(pilot, "evaluation.action_plan")
+    checklist = screen.query_one(CheckList)
     checklist.focus()
     await stable(pilot)
     return checklist
@@ -120,9 +118,7 @@ async def test_keys_typed_ahead_into_a_checklist_each_count(clinic, protocol):
 async def test_a_choice_list_keeps_one_choice_and_can_be_cleared(clinic, protocol):
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await stable(pilot)
-        await app.screen.goto("planning.readiness")
-        await stable(pilot)
+        await at_component(pilot, "planning.readiness")
         choices = app.screen.query_one(ChoiceList)
         choices.focus()
         await burst(pilot, " \x1b[B\x1b[B ")  # choose the first, then the third: one choice, the third
@@ -134,9 +130,7 @@ async def test_a_choice_list_keeps_one_choice_and_can_be_cleared(clinic, protoco
     assert session.answer("planning.readiness", "stage") == protocol.guidance.stages[2].id
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await stable(pilot)
-        await app.screen.goto("planning.readiness")
-        await stable(pilot)
+        await at_component(pilot, "planning.readiness")
         choices = app.screen.query_one(ChoiceList)
         assert choices.chosen == protocol.guidance.stages[2].id
         choices.focus()

@@ -13,7 +13,7 @@ from backcoach.tui.widgets.scale import ScaleInput
 from tests.tui.clinic import FEB, add_session
 from tests.tui.conftest import make_app
 from tests.tui.terminal import Terminal
-from tests.tui.waiting import stable
+from tests.tui.waiting import at_component, stable
 
 TYPED = "Daughter can help at the stall; knows walking helped her before and wants to keep it going every day"
 
@@ -54,9 +54,7 @@ async def test_a_component_opens_on_its_first_field_without_an_answer(clinic, pr
     add_session(clinic, protocol, "bo", FEB, answers, complete=False)
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await stable(pilot)
-        await app.screen.goto("delivery.sense_making")
-        await stable(pilot)
+        await at_component(pilot, "delivery.sense_making")
         assert isinstance(app.focused, CheckList)  # key messages, not the concerns already written
         assert app.focused.region.height > 0 and app.screen.region.contains_region(app.focused.region)
         await pilot.press("space", "ctrl+q")
@@ -92,9 +90,7 @@ async def test_a_feared_activity_is_shown_whole_focused_or_not(clinic, protocol)
     app = make_app(clinic, protocol, "bo")
     terminal = Terminal(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await stable(pilot)
-        await app.screen.goto("delivery.successful_experiences")
-        await stable(pilot)
+        await at_component(pilot, "delivery.successful_experiences")
         rows = app.screen.query(RatingRow)
         rows.first().query_one(LineArea).focus()
         await stable(pilot)
@@ -121,9 +117,7 @@ async def test_a_removed_goal_comes_back_with_ctrl_z(clinic, protocol):
     add_session(clinic, protocol, "bo", FEB, {("planning.goals", "goals"): goals}, complete=False)
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(100, 30)) as pilot:
-        await stable(pilot)
-        await app.screen.goto("planning.goals")
-        await stable(pilot)
+        await at_component(pilot, "planning.goals")
         second = app.screen.query(GoalCard)[1]
         second.query_one("Button.remove").press()
         await stable(pilot)
@@ -153,9 +147,7 @@ def follow_up_fears(clinic, protocol):
 async def test_a_removed_activity_comes_back_with_ctrl_z_with_last_times_rating(follow_up_fears, protocol):
     app = make_app(follow_up_fears, protocol, "ann")
     async with app.run_test(size=(80, 24)) as pilot:
-        await stable(pilot)
-        await app.screen.goto("delivery.successful_experiences")
-        await stable(pilot)
+        await at_component(pilot, "delivery.successful_experiences")
         first = app.screen.query(RatingRow).first()
         first.query_one("Button.remove").press()
         await stable(pilot)

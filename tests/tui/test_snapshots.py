@@ -14,7 +14,7 @@ import pytest
 from backcoach.tui.screens.summary import SummaryScreen
 from tests.tui.clinic import FEB, HOSTILE, add_session
 from tests.tui.conftest import make_app
-from tests.tui.waiting import opened, saved, stable
+from tests.tui.waiting import at_component, opened, saved, stable
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -28,9 +28,7 @@ def follow_up(clinic, protocol):
 
 def at(component_id: str):
     async def run_before(pilot) -> None:
-        screen = await opened(pilot)  # the screenshot's pilot starts before the consultation has opened
-        await screen.goto(component_id)
-        await stable(pilot)
+        await at_component(pilot, component_id)  # the screenshot's pilot starts before the consultation has opened
 
     return run_before
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from tests.tui.clinic import FEB, add_session
 from tests.tui.conftest import make_app
 from tests.tui.test_walkthrough import burst
-from tests.tui.waiting import stable
+from tests.tui.waiting import at_component, stable
 
 RIGHT = "\x1b[C"
 
@@ -17,9 +17,7 @@ async def typed_ahead(home, protocol, pid: str, component: str, keys: str):
     """Open `component`, type `keys` as one burst from its first field, save and quit: the session as stored."""
     app = make_app(home, protocol, pid)
     async with app.run_test(size=(100, 30)) as pilot:
-        await stable(pilot)
-        await app.screen.goto(component)
-        await stable(pilot)
+        await at_component(pilot, component)
         await burst(pilot, keys)
         await stable(pilot)
         await pilot.press("ctrl+q")

@@ -68,6 +68,14 @@ async def opened(pilot: Pilot) -> ConsultScreen:
     return screen
 
 
+async def at_component(pilot: Pilot, component_id: str) -> ConsultScreen:
+    """The consultation, once opened, showing `component_id`, and stable."""
+    screen = await opened(pilot)
+    await screen.goto(component_id)
+    await stable(pilot)
+    return screen
+
+
 async def saved(pilot: Pilot) -> None:
     """Until the autosave has written every change (its timer fired and its worker reported back)."""
     screen = pilot.app.screen
