@@ -23,18 +23,19 @@ def check(
     """Verify every patient file, practice attempt and index (exit 0 clean, 3 with problems)."""
     from backcoach.practice.attempts import check_attempts
     from backcoach.store.maintenance import check_home
+    from backcoach.textclean import show_controls
 
     home = state(ctx).existing_home()
     report = check_home(home, repair=repair)  # the patient files first: an attempt's metadata is checked against its
     repaired, problems = check_attempts(home, repair=repair)
     report.repaired += repaired
     report.problems += problems
-    for line in report.notes:
-        typer.echo(f"note: {line}")
+    for line in report.notes:  # a file's name may hold escape sequences: shown as stand-ins
+        typer.echo(f"note: {show_controls(line)}")
     for line in report.repaired:
-        typer.echo(f"repaired: {line}")
+        typer.echo(f"repaired: {show_controls(line)}")
     for line in report.problems:
-        typer.echo(f"problem: {line}", err=True)
+        typer.echo(f"problem: {show_controls(line)}", err=True)
     attempts = f" and {report.attempts} practice attempt(s)" if report.attempts else ""
     checked = f"{report.checked} patient files{attempts} checked in {home.root}"
     typer.echo(f"{checked}: {len(report.problems)} problem(s)")
@@ -57,6 +58,9 @@ def backup(
     if not home.root.is_dir():  # the default folder of someone who never added a patient
         raise BackcoachError(f"nothing to back up yet: there is no backcoach data folder at {home.root}")
     written = backup_home(home, out.expanduser() if out is not None else None, force=force)
+    from backcoach.textclean import show_controls
+
     for path in backup_members(home)[1]:
-        typer.echo(f"backcoach: warning: {path} left out: not a regular file (a link or a special file)", err=True)
-    typer.echo(str(written))
+        shown = show_controls(str(path))
+        typer.echo(f"backcoach: warning: {shown} left out: not a regular file (a link or a special file)", err=True)
+    typer.echo(show_controls(str(written)))

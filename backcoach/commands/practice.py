@@ -105,7 +105,7 @@ def run(
 def report(
     ctx: typer.Context,
     out: Annotated[Path | None, typer.Option("--out", help="Write one file per attempt into this folder.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, md, html or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md, html or json.")] = "text",
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")] = False,
 ) -> None:
     """Feedback on every practice attempt, for a teacher (exit 1 when an attempt could not be reported)."""

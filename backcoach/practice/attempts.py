@@ -249,7 +249,11 @@ def check_attempts(home: Home, *, repair: bool = False) -> tuple[list[str], list
     problems: list[str] = []
     if not store.home.patients_dir.is_dir():  # none yet, or not a folder (which the store's check reports)
         return repaired, problems
-    for attempt_id, result in store.attempts():
+    try:
+        attempts = list(store.attempts())
+    except OSError:  # a folder that cannot be listed, which the store's check reports
+        return repaired, problems
+    for attempt_id, result in attempts:
         path = store.meta_path(attempt_id)
         if not (isinstance(result, DamagedFile) and Path(result.path) == path):
             continue

@@ -110,7 +110,7 @@ def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord
         meta = list((data.get("meta") or {}).values())
         schema = meta[0].get("schema") if meta else None
         if schema != SCHEMA_VERSION:
-            raise DamagedFile(path, f"schema version {schema!r}; this backcoach reads version {SCHEMA_VERSION}")
+            raise DamagedFile(path, f"schema version {schema!r:.40}; this backcoach reads version {SCHEMA_VERSION}")
         patients = list((data.get("patient") or {}).values())
         if len(patients) != 1:
             raise DamagedFile(path, "expected exactly one patient")

@@ -85,6 +85,9 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return
+    except OSError as exc:  # a folder the user cannot list: what it may hold is unknown
+        report.problems.append(f"{where}{folder.relative_to(home.root).as_posix()}: cannot be listed ({exc.strerror})")
+        return
     guarded = folder in (home.patients_dir, home.root / "meta")
     for entry in entries:
         if not _TEMP.match(entry.name) or not entry.is_file(follow_symlinks=False):
@@ -112,13 +115,62 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
                 lock.release(remove=not (home.patients_dir / f"{owner.group(1)}.json").exists())
 
 
+def _lock_problem(path: Path) -> str | None:
+    """Why the lock file at `path` could never be taken (every save of its patient would fail), or None."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return "a link, not a lock file"
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder, not a lock file"
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+        return "not a lock file of its own (a special file or a hard link)"
+    return None
+
+
+def _check_locks(home: Home, ids: list[str], where: str, report: CheckReport, repair: bool) -> None:
+    """A lock file no save could take is a problem (the patient cannot be written until it is removed); a lock file
+    of no patient (a failed add before they were removed, a patient file moved away) is a note, removed by `repair`
+    under its own lock (an add in progress holds it, and is left alone)."""
+    patients = set(ids)
+    try:
+        locks = sorted(e.name for e in os.scandir(home.patients_dir) if e.name.endswith(".lock"))
+    except OSError:
+        return
+    for name in locks:
+        pid, path, shown = name[:-5], home.patients_dir / name, f"{where}patients/{name}"
+        problem = _lock_problem(path)
+        if problem:
+            report.problems.append(f"{shown}: {problem}; the patient cannot be saved until it is removed")
+            continue
+        if pid in patients or not pid or pid.startswith("."):
+            continue
+        if not repair:
+            report.notes.append(f"{shown}: the lock file of no patient (--repair removes it)")
+            continue
+        try:
+            lock = PatientLock(path, pid).acquire()
+        except (PatientLocked, OSError):  # being used (an add in progress) or unusable: left as it is
+            continue
+        gone = not (home.patients_dir / f"{pid}.json").exists()
+        lock.release(remove=gone)
+        if gone:
+            report.repaired.append(f"{shown}: removed (the lock file of no patient)")
+
+
 def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> int:
     """Check (and with `repair` mend) one store's patient files and index; `where` prefixes what is reported (the
     store's folder in the home). Returns how many patient files were checked."""
     if home.patients_dir.exists() and not home.patients_dir.is_dir():
         report.problems.append(f"{where}patients: not a folder (it should hold the patient files)")
         return 0
-    ids = home.patient_ids()
+    try:
+        ids = home.patient_ids()
+    except OSError as exc:  # no permission to list it: nothing in it can be checked, which is a problem to report
+        report.problems.append(f"{where}patients: cannot be listed ({exc.strerror or exc})")
+        return 0
     for pid in ids:
         path = home.patients_dir / f"{pid}.json"
         name = f"{where}patients/{path.name}"
@@ -144,6 +196,7 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
         bak = path.with_name(path.name + ".bak")
         if bak.is_dir() and not bak.is_symlink():  # every later save of the patient would fail
             report.problems.append(f"{name}.bak: a folder, not a file (the patient cannot be saved until it is moved)")
+    _check_locks(home, ids, where, report, repair)
     for folder in (home.patients_dir, home.root, home.root / "meta", home.root / "backups"):
         _leftover_temps(home, folder, where, report, repair)
     index = f"{where}index.json"
@@ -235,7 +288,7 @@ def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
     files, skipped = [], []
     if not home.root.is_dir():
         return files, skipped
-    for folder, dirs, names in os.walk(home.root):  # os.walk never follows links to folders
+    for folder, dirs, names in os.walk(home.root, onerror=_unlistable):  # never follows links to folders
         here = Path(folder)
         if here == home.root:
             dirs[:] = [d for d in dirs if d != "backups"]
@@ -247,6 +300,12 @@ def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
             (files if stat.S_ISREG(st.st_mode) else skipped).append(path)
         dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
     return sorted(files), sorted(skipped)
+
+
+def _unlistable(exc: OSError) -> None:
+    """os.walk's error handler: a folder that cannot be listed fails the backup (os.walk skips it by default, which
+    made a zip without the patients a user could not list, and said it was written)."""
+    raise exc
 
 
 def _write_backup(home: Home, out: Path, *, replace: bool) -> Path:

@@ -1,0 +1,189 @@
+"""Attacks on the seams of issue 12's two merged halves (the index cache, repair with temp files and locks, backups,
+one-line errors): each test reproduces what a user could do and failed on the merged code before its fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from backcoach.store import Home
+from tests.test_hostile_files import as_nobody, cli, clinic, nobodys_home  # noqa: F401 - a fixture
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[31m"
+
+
+def test_db_backup_never_leaves_out_a_folder_it_cannot_list(nobodys_home):  # noqa: F811 - the fixture
+    """os.walk skipped a patients folder the user could not list: a zip with no patient in it, exit 0."""
+    home = nobodys_home
+    out = home.root.parent / "backup.zip"
+    home.patients_dir.chmod(0o300)
+    done = as_nobody("db", "backup", "--out", str(out), home=home.root)
+    assert done.returncode == 1 and not out.exists(), done.stdout
+    assert done.stderr == f"backcoach: {home.patients_dir}: Permission denied\n"
+
+
+def test_db_check_reports_a_patients_folder_it_cannot_list(nobodys_home):  # noqa: F811 - the fixture
+    """It ended with a one-line error (exit 1) instead of reporting what it could not check (exit 3)."""
+    home = nobodys_home
+    home.patients_dir.chmod(0o300)
+    for args in (("db", "check"), ("db", "check", "--repair")):
+        done = as_nobody(*args, home=home.root)
+        assert done.returncode == 3, done.stderr
+        assert "problem: patients: cannot be listed (Permission denied)" in done.stderr
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_values_from_a_file_are_never_echoed_whole_in_an_error(monkeypatch, capsys, tmp_path):
+    """A schema, a SMART part's name or a choice from a file was quoted whole: a 300 KB line of what could be a
+    patient's words on stderr, and in the index cache."""
+    home = clinic(tmp_path / "home")
+    secret = "Told me about her diagnosis " + "z" * 300_000
+    path = home.patients_dir / "b.json"
+    data = json.loads(path.read_text())
+    data["meta"]["1"]["schema"] = secret
+    path.write_text(json.dumps(data))
+    for args in (("patient", "list"), ("db", "check"), ("session", "list")):
+        code, out, err = cli(monkeypatch, capsys, home, *args)
+        assert "b.json" in err and "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz" not in err, args
+        assert max(map(len, err.splitlines())) < 300
+    assert len(home.index_path.read_text()) < 10_000
+
+    code, out, _ = cli(monkeypatch, capsys, Home(tmp_path / "src"), "patient", "add", "D", "--id", "d")
+    export = {
+        "format": "backcoach.export/1",
+        "schema": 1,
+        "patient": json.loads(json.dumps(Home(tmp_path / "src").load("d").patient.to_dict())),
+        "sessions": [],
+    }
+    from backcoach.protocol import load_protocol
+
+    protocol = load_protocol(None)
+    goals = next(
+        (c.id, f.id) for c in protocol.components for f in c.fields if f.type == "goal_list"
+    )  # a SMART part named by a secret
+    choice = next((c.id, f.id) for c in protocol.components for f in c.fields if f.type in ("choice", "stage"))
+    for cid, answer in (
+        (goals, [{"text": "walk", "parts": {secret: "x"}}]),
+        (choice, secret),
+    ):
+        session = {
+            "id": "s1",
+            "patient_id": "d",
+            "kind": "initial",
+            "status": "open",
+            "started": "2026-01-01T10:00:00+00:00",
+            "updated": "2026-01-01T10:00:00+00:00",
+            "ended": None,
+            "protocol_id": protocol.id,
+            "protocol_version": protocol.version,
+            "answers": {cid[0]: {cid[1]: answer}},
+            "done": [],
+        }
+        file = tmp_path / "in.json"
+        file.write_text(json.dumps({**export, "sessions": [session]}))
+        code, out, err = cli(monkeypatch, capsys, Home(tmp_path / "dst"), "import", str(file))
+        assert code == 1 and "in.json" in err and "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz" not in err, err
+
+
+def test_a_file_name_with_escapes_never_reaches_the_terminal_raw(monkeypatch, capsys, tmp_path):
+    """A file named with ESC sequences in patients/ (a synced or unzipped folder) was printed raw by db check and
+    export --all; every line backcoach prints about a file shows such characters as visible stand-ins."""
+    home = clinic(tmp_path / "home")
+    hostile = home.patients_dir / f"{ESCAPES}x.json"
+    hostile.write_bytes((home.patients_dir / "a.json").read_bytes())
+    for args in (
+        ("db", "check"),
+        ("db", "check", "--repair"),
+        ("export", "--all", "-f", "json", "--out", str(tmp_path / "out")),
+        ("session", "list"),
+        ("patient", "list"),
+        ("import", str(hostile)),
+    ):
+        code, out, err = cli(monkeypatch, capsys, home, *args)
+        assert "\x1b" not in out + err and "\x07" not in out + err, args
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check")
+    assert code == 3 and "␛]0;pwned␇␛[31mx.json" in err
+    code, out, err = cli(monkeypatch, capsys, home, "export", "--all", "-f", "json", "--out", str(tmp_path / "o2"))
+    assert code == 1 and "␛]0;pwned" in err
+
+
+def test_an_error_line_never_prints_escapes_from_a_path(monkeypatch, capsys, tmp_path):
+    folder = tmp_path / f"{ESCAPES}home"
+    code, out, err = run_main_errors(monkeypatch, capsys, "--home", str(folder), "patient", "list")
+    assert code == 1 and "\x1b" not in err and "␛]0;pwned" in err and err.count("\n") == 1
+
+
+def run_main_errors(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    from tests.helpers import run_main
+
+    return run_main(monkeypatch, capsys, *args)
+
+
+@pytest.mark.parametrize("command", ["export", "practice"])
+def test_an_export_into_the_data_folder_itself_is_refused(monkeypatch, capsys, tmp_path, command):
+    """`export --out <home>` wrote <id>.json files beside index.json (a patient named `index` replaced it with
+    --force); the data folder is refused like its record folders, as db backup refuses it."""
+    home = clinic(tmp_path / "home")
+    args = ["export", "--all", "-f", "json", "--out"] if command == "export" else ["practice", "report", "--out"]
+    before = sorted(p.name for p in home.root.iterdir())
+    for out in (home.root, home.root / "." / ""):
+        code, _, err = cli(monkeypatch, capsys, home, *args, str(out))
+        assert code == 2 and "is the data folder" in err, err
+    assert sorted(p.name for p in home.root.iterdir()) == before
+
+
+def test_db_check_reports_a_lock_file_no_save_could_take(monkeypatch, capsys, tmp_path):
+    """A folder (or a link) named `<id>.lock` makes every save of that patient fail; db check said 0 problems."""
+    home = clinic(tmp_path / "home")
+    lock = home.patients_dir / "a.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check")
+    assert code == 3 and "problem: patients/a.lock: a folder, not a lock file" in err
+    code, out, err = cli(monkeypatch, capsys, home, "patient", "archive", "a")
+    assert code == 1 and err.count("\n") == 1
+    lock.rmdir()
+    os.symlink(home.patients_dir / "b.json", lock)
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check")
+    assert code == 3 and "problem: patients/a.lock: a link, not a lock file" in err
+
+
+def test_db_check_names_old_stray_lock_files_and_repair_removes_them(monkeypatch, capsys, tmp_path):
+    """A lock file with no patient (an add that failed before the fix, a patient file moved away) stayed for ever."""
+    home = clinic(tmp_path / "home")
+    locks = sorted(p.name for p in home.patients_dir.glob("*.lock"))
+    stray = home.patients_dir / "gone.lock"
+    stray.write_text("123\n")
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check")
+    assert code == 0 and "note: patients/gone.lock: the lock file of no patient (--repair removes it)" in out
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
+    assert code == 0 and "repaired: patients/gone.lock: removed (the lock file of no patient)" in out
+    assert sorted(p.name for p in home.patients_dir.glob("*.lock")) == locks
+
+
+def test_practice_report_takes_f_as_the_readme_says(monkeypatch, capsys, tmp_path):
+    home = clinic(tmp_path / "home")
+    code, out, err = cli(monkeypatch, capsys, home, "practice", "report", "-f", "json")
+    assert code == 0 and json.loads(out)["attempts"] == [], err
+
+
+def test_a_backup_of_a_file_removed_while_it_runs_fails_whole_and_leaves_nothing(monkeypatch, capsys, tmp_path):
+    """A backup never silently misses a patient: a file gone between the listing and its copy is one line, exit 1,
+    no zip and no temp file."""
+    home = clinic(tmp_path / "home")
+    write = zipfile.ZipFile.write
+
+    def vanishing(self, filename, *args, **kwargs):
+        if Path(filename).name == "b.json":
+            Path(filename).unlink()
+        return write(self, filename, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", vanishing)
+    out = tmp_path / "b.zip"
+    code, _, err = cli(monkeypatch, capsys, home, "db", "backup", "--out", str(out))
+    assert code == 1 and err == f"backcoach: {home.patients_dir / 'b.json'}: No such file or directory\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
