@@ -187,3 +187,23 @@ def test_a_backup_of_a_file_removed_while_it_runs_fails_whole_and_leaves_nothing
     code, _, err = cli(monkeypatch, capsys, home, "db", "backup", "--out", str(out))
     assert code == 1 and err == f"backcoach: {home.patients_dir / 'b.json'}: No such file or directory\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
+
+
+def test_adding_a_patient_where_patients_is_a_file_says_so_as_every_reader_does(monkeypatch, capsys, tmp_path):
+    """`patient add` said "<home>/patients: File exists" (exit 1); every other command names it damaged (exit 3)."""
+    home = Home(tmp_path / "home")
+    home.root.mkdir()
+    home.patients_dir.write_text("not a folder")
+    code, _, err = cli(monkeypatch, capsys, home, "patient", "add", "Ann")
+    assert code == 3 and err == f"backcoach: {home.patients_dir} is damaged (not a folder); run `backcoach db check`\n"
+    assert home.patients_dir.read_text() == "not a folder"
+
+
+def test_a_default_backup_never_goes_into_a_record_folder_through_a_link(monkeypatch, capsys, tmp_path):
+    """backups/ linked to patients/ put every default backup among the patient files (and into the next backup)."""
+    home = clinic(tmp_path / "home")
+    (home.root / "backups").symlink_to(home.patients_dir)
+    before = sorted(p.name for p in home.patients_dir.iterdir())
+    code, _, err = cli(monkeypatch, capsys, home, "db", "backup")
+    assert code == 1 and "leads into the data folder's records" in err and err.count("\n") == 1
+    assert sorted(p.name for p in home.patients_dir.iterdir()) == before

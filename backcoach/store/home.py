@@ -208,6 +208,8 @@ class Home:
 
     def _prepare(self) -> None:
         ensure_private_dir(self.root)
+        if self.patients_dir.exists() and not self.patients_dir.is_dir():  # as every reader says (it was "File exists")
+            raise DamagedFile(self.patients_dir, "not a folder")
         ensure_private_dir(self.patients_dir)
 
     # --- patients -------------------------------------------------------------------------------------------

@@ -248,6 +248,9 @@ def backup_home(home: Home, out: Path | None = None, *, force: bool = False) -> 
     if out is None:
         from backcoach.locations import ensure_private_dir
 
+        where = backups.resolve()
+        if any(where == r.resolve() or r.resolve() in where.parents for r in home.record_folders):
+            raise BackcoachError(f"{backups} leads into the data folder's records (a link?); move it or use --out")
         ensure_private_dir(backups)
         name = backups / f"backcoach-{datetime.now().strftime('%Y%m%d-%H%M%S')}.zip"
         for n in range(1, 1000):
