@@ -207,3 +207,14 @@ def test_a_default_backup_never_goes_into_a_record_folder_through_a_link(monkeyp
     code, _, err = cli(monkeypatch, capsys, home, "db", "backup")
     assert code == 1 and "leads into the data folder's records" in err and err.count("\n") == 1
     assert sorted(p.name for p in home.patients_dir.iterdir()) == before
+
+
+def test_demo_into_a_file_is_a_usage_error(monkeypatch, capsys, tmp_path):
+    """`backcoach demo FILE` said "FILE: File exists" (exit 1)."""
+    from tests.helpers import run_main
+
+    file = tmp_path / "notes.txt"
+    file.write_text("mine")
+    code, _, err = run_main(monkeypatch, capsys, "demo", str(file))
+    assert code == 2 and err == f"backcoach: {file}: not a folder; choose an empty folder\n"
+    assert file.read_text() == "mine"
