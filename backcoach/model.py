@@ -94,8 +94,8 @@ class Patient:
             raise UsageError("a patient needs a name")
         if len(self.name) > MAX_NAME_CHARS:
             raise UsageError(f"the name is {len(self.name)} characters; the limit is {MAX_NAME_CHARS}")
-        if self.born is not None and not 1900 <= self.born <= now().year:
-            raise UsageError(f"year of birth {self.born} is not between 1900 and {now().year}")
+        if self.born is not None and not 1900 <= self.born <= now().year:  # from a file: maybe thousands of digits
+            raise UsageError(f"year of birth {str(self.born):.12} is not between 1900 and {now().year}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -218,3 +218,13 @@ def test_demo_into_a_file_is_a_usage_error(monkeypatch, capsys, tmp_path):
     code, _, err = run_main(monkeypatch, capsys, "demo", str(file))
     assert code == 2 and err == f"backcoach: {file}: not a folder; choose an empty folder\n"
     assert file.read_text() == "mine"
+
+
+def test_a_year_of_birth_of_thousands_of_digits_is_not_quoted_whole(monkeypatch, capsys, tmp_path):
+    """A hand-edited `born` of 4,000 digits made every listing print a 4 KB warning line (and cache it)."""
+    home = clinic(tmp_path / "home")
+    path = home.patients_dir / "a.json"
+    path.write_text(path.read_text().replace('"born": null', '"born": ' + "9" * 4000))
+    code, _, err = cli(monkeypatch, capsys, home, "patient", "list")
+    assert code == 0 and "patients/a.json is damaged (unreadable record: year of birth 999999999999 is" in err
+    assert max(map(len, err.splitlines())) < 200
