@@ -228,3 +228,21 @@ def test_a_year_of_birth_of_thousands_of_digits_is_not_quoted_whole(monkeypatch,
     code, _, err = cli(monkeypatch, capsys, home, "patient", "list")
     assert code == 0 and "patients/a.json is damaged (unreadable record: year of birth 999999999999 is" in err
     assert max(map(len, err.splitlines())) < 200
+
+
+def test_a_temp_file_whose_patient_lock_cannot_be_taken_never_stops_the_check(monkeypatch, capsys, tmp_path):
+    """A leftover temp file is checked under its patient's lock; a folder in the lock's place ended `db check`
+    (and --repair) with one line, exit 1: nothing else was checked or reported."""
+    home = clinic(tmp_path / "home")
+    lock = home.patients_dir / "a.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+    temp = home.patients_dir / ".a.json.x1y2z3.tmp"
+    temp.write_text('{"name": "A"}')
+    (home.patients_dir / "c.json").write_text("{")
+    for args in (("db", "check"), ("db", "check", "--repair")):
+        code, out, err = cli(monkeypatch, capsys, home, *args)
+        assert code == 3 and "patients/.a.json.x1y2z3.tmp: left by an interrupted save" in err, err
+        assert "not removed: the patient's lock file cannot be used" in err and "patients/a.lock: a folder" in err
+    assert temp.exists() and "restored from c.json.bak" not in out  # c has no .bak: said, not restored
+    assert "problem: patients/c.json" in err

@@ -101,6 +101,17 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
                 lock = PatientLock(home.patients_dir / f"{pid}.lock", pid).acquire()
             elif time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER:
                 continue
+        except PatientLocked:  # being written by the window that has the patient open
+            continue
+        except FileNotFoundError:  # gone meanwhile
+            continue
+        except OSError:  # its patient's lock file cannot be taken (a folder, a link): said, kept, and the check goes on
+            report.problems.append(
+                f"{name}: left by an interrupted save; it may hold patient data (not removed: the patient's lock file "
+                "cannot be used)"
+            )
+            continue
+        try:
             if repair:
                 path.unlink()
                 report.repaired.append(f"{name}: removed (left by an interrupted save)")
@@ -108,8 +119,8 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
                 report.problems.append(
                     f"{name}: left by an interrupted save; it may hold patient data (--repair removes it)"
                 )
-        except PatientLocked:  # being written by the window that has the patient open
-            continue
+        except OSError as exc:  # it cannot be removed (a read-only folder): said, and the check goes on
+            report.problems.append(f"{name}: left by an interrupted save; not removed: {exc.strerror or exc}")
         finally:
             if lock is not None:
                 lock.release(remove=not (home.patients_dir / f"{owner.group(1)}.json").exists())
