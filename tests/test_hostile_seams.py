@@ -246,3 +246,11 @@ def test_a_temp_file_whose_patient_lock_cannot_be_taken_never_stops_the_check(mo
         assert "not removed: the patient's lock file cannot be used" in err and "patients/a.lock: a folder" in err
     assert temp.exists() and "restored from c.json.bak" not in out  # c has no .bak: said, not restored
     assert "problem: patients/c.json" in err
+
+
+def test_a_data_folder_db_check_cannot_list_is_named(nobodys_home):  # noqa: F811 - the fixture
+    """Its temp files could not be looked for: the problem named the folder ".", which says nothing."""
+    home = nobodys_home
+    home.root.chmod(0o300)
+    done = as_nobody("db", "check", home=home.root)
+    assert done.returncode == 3 and f"problem: {home.root}: cannot be listed (Permission denied)" in done.stderr

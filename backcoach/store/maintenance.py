@@ -86,7 +86,9 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
     except (FileNotFoundError, NotADirectoryError):
         return
     except OSError as exc:  # a folder the user cannot list: what it may hold is unknown
-        report.problems.append(f"{where}{folder.relative_to(home.root).as_posix()}: cannot be listed ({exc.strerror})")
+        inside = folder.relative_to(home.root).as_posix()
+        shown = f"{where}{inside}" if inside != "." else where.rstrip("/") or str(home.root)  # the data folder itself
+        report.problems.append(f"{shown}: cannot be listed ({exc.strerror})")
         return
     guarded = folder in (home.patients_dir, home.root / "meta")
     for entry in entries:
