@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,12 @@ class IndexEntry:
             if isinstance(value, bool) is not (kinds == (bool,)) or not isinstance(value, kinds):
                 return None
         if entry.sessions < 0 or (entry.open_session is not None and not entry.sessions):
+            return None
+        try:  # its dates are dates, as the files' are (a tampered "[/x]" once crashed the app's patient list)
+            for value in (entry.created, entry.last_session):
+                if value is not None:
+                    datetime.fromisoformat(value)
+        except ValueError:
             return None
         try:  # what it shows is cleaned and bounded like typed text
             text = {key: loaded_text(value, field=key) for key, value in raw.items() if isinstance(value, str)}
