@@ -254,3 +254,24 @@ def test_a_data_folder_db_check_cannot_list_is_named(nobodys_home):  # noqa: F81
     home.root.chmod(0o300)
     done = as_nobody("db", "check", home=home.root)
     assert done.returncode == 3 and f"problem: {home.root}: cannot be listed (Permission denied)" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["notes copy", f"{ESCAPES}x"])
+def test_a_stray_file_among_the_attempts_never_stops_db_check(monkeypatch, capsys, tmp_path, name):
+    """A file in practice/patients whose name is no id ended `db check` with a usage error (exit 2), and practice
+    report printed its name raw."""
+    from backcoach.practice.attempts import AttemptStore
+    from backcoach.practice.cases import find_case
+    from backcoach.protocol import load_protocol
+
+    home = clinic(tmp_path / "home")
+    protocol = load_protocol(None)
+    meta = AttemptStore(home).create(protocol, find_case("acute_fear", protocol), "Sam")
+    store = AttemptStore(home).home
+    (store.patients_dir / f"{name}.json").write_bytes((store.patients_dir / f"{meta.id}.json").read_bytes())
+    for args in (("db", "check"), ("db", "check", "--repair")):
+        code, out, err = cli(monkeypatch, capsys, home, *args)
+        assert code == 3 and "problem: practice/patients/" in err and "\x1b" not in out + err, err
+        assert "2 practice attempt(s) checked" in out
+    code, out, err = cli(monkeypatch, capsys, home, "practice", "report")
+    assert code == 1 and "1 attempt(s) reported, 1 failed" in err and "\x1b" not in out + err
