@@ -275,3 +275,26 @@ def test_a_stray_file_among_the_attempts_never_stops_db_check(monkeypatch, capsy
         assert "2 practice attempt(s) checked" in out
     code, out, err = cli(monkeypatch, capsys, home, "practice", "report")
     assert code == 1 and "1 attempt(s) reported, 1 failed" in err and "\x1b" not in out + err
+
+
+def test_repair_restores_the_bak_it_checked_not_what_is_there_later(monkeypatch, capsys, tmp_path):
+    """The .bak was read twice, to check it and to restore it: one swapped in between (for a file of another
+    patient, or a link to /dev/zero) was restored unchecked."""
+    from backcoach.store import maintenance
+
+    home = clinic(tmp_path / "home")
+    path = home.patients_dir / "b.json"
+    bak = path.with_name("b.json.bak")
+    checked = bak.read_bytes()
+    path.write_text("{")
+    check = maintenance.record_from_tinydb
+
+    def swap_after_check(p, data):
+        record = check(p, data)
+        bak.write_bytes((home.patients_dir / "a.json").read_bytes())  # another patient's file, once checked
+        return record
+
+    monkeypatch.setattr(maintenance, "record_from_tinydb", swap_after_check)
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
+    assert "patients/b.json: restored from b.json.bak" in out, err
+    assert path.read_bytes() == checked and home.load("b").patient.id == "b"

@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from backcoach.errors import BackcoachError, UsageError
-from backcoach.store.atomic import atomic_file, atomic_write, numbered, read_json, read_regular, write_new
+from backcoach.store.atomic import (
+    BadJSON,
+    atomic_file,
+    atomic_write,
+    numbered,
+    parse_json,
+    read_json,
+    read_regular,
+    write_new,
+)
 from backcoach.store.errors import DamagedFile, PatientLocked
 from backcoach.store.home import Home, record_from_tinydb
 from backcoach.store.lock import PatientLock
@@ -44,12 +53,13 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
     """Put a damaged (or missing) file aside and restore its .bak once `check(what the .bak holds)` accepts it (it
     raises DamagedFile if not); returns what was done, or None when the .bak is missing or no good."""
     bak = path.with_name(path.name + ".bak")
-    try:
-        check(read_json(bak))
-    except (OSError, DamagedFile):  # missing, or not readable (a folder, no permission): no good either
+    try:  # read once: what is restored is what was checked (a .bak swapped meanwhile, for /dev/zero say, is not read)
+        good = read_regular(bak)
+        check(parse_json(good))
+    except (OSError, DamagedFile, BadJSON):  # missing, or not readable (a folder, no permission): no good either
         return None
     if not path.exists():
-        atomic_write(path, bak.read_bytes())
+        atomic_write(path, good)
         return f"{path.name}: restored from {bak.name} (it was missing)"
     aside = path.with_name(f"{path.name}.broken-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
     try:
@@ -57,7 +67,7 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
     except DamagedFile as exc:  # what cannot be kept aside is not replaced
         raise OSError(errno.EINVAL, f"cannot be kept aside ({exc.reason})", str(path)) from None
     aside = write_new(aside, damaged)  # a copy: a crash before the restore still leaves the damaged file
-    atomic_write(path, bak.read_bytes())
+    atomic_write(path, good)
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
 
