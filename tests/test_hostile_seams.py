@@ -298,3 +298,19 @@ def test_repair_restores_the_bak_it_checked_not_what_is_there_later(monkeypatch,
     code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
     assert "patients/b.json: restored from b.json.bak" in out, err
     assert path.read_bytes() == checked and home.load("b").patient.id == "b"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="names of bytes")
+def test_a_file_name_that_is_not_utf8_never_ends_a_backup_with_an_internal_error(monkeypatch, capsys, tmp_path):
+    """A name with a byte that is not UTF-8 (from another system, a zip, a USB stick) anywhere in the data folder
+    ended `db backup` with "internal error (UnicodeEncodeError)": no zip can name it; it is left out and said."""
+    home = clinic(tmp_path / "home")
+    odd = Path(os.fsdecode(bytes(home.root) + b"/\xffnote.txt"))
+    odd.write_text("not backcoach's")
+    out = tmp_path / "b.zip"
+    code, _, err = cli(monkeypatch, capsys, home, "db", "backup", "--out", str(out))
+    assert code == 0 and "<U+DCFF>note.txt left out: its name is not UTF-8 text" in err, err
+    assert "patients/a.json" in zipfile.ZipFile(out).namelist()
+    for args in (("db", "check"), ("session", "list"), ("export", "--all", "-f", "json", "--out", str(tmp_path / "o"))):
+        code, out_, err = cli(monkeypatch, capsys, home, *args)
+        assert code == 0, (args, err)

@@ -52,7 +52,7 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")] = False,
 ) -> None:
     """Write the whole data folder to one zip file (written atomically, never over an earlier backup)."""
-    from backcoach.store.maintenance import backup_home, backup_members
+    from backcoach.store.maintenance import backup_home, backup_members, left_out_reason
 
     home = state(ctx).existing_home()
     if not home.root.is_dir():  # the default folder of someone who never added a patient
@@ -62,5 +62,5 @@ def backup(
 
     for path in backup_members(home)[1]:
         shown = show_controls(str(path))
-        typer.echo(f"backcoach: warning: {shown} left out: not a regular file (a link or a special file)", err=True)
+        typer.echo(f"backcoach: warning: {shown} left out: {left_out_reason(path)}", err=True)
     typer.echo(show_controls(str(written)))

@@ -310,7 +310,8 @@ def _check_backup_out(home: Home, out: Path, force: bool) -> None:
 def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
     """The files a backup holds (regular files, not locks, temp files or earlier backups), and what it leaves out
     that is neither a folder nor one of those: links and special files (a link could copy any file on the computer
-    into the backup, a named pipe would block it for ever)."""
+    into the backup, a named pipe would block it for ever), and files whose path is not UTF-8 text (no zip can name
+    them; backcoach never makes such a name: see `left_out_reason`)."""
     files, skipped = [], []
     if not home.root.is_dir():
         return files, skipped
@@ -323,9 +324,24 @@ def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
             if path.suffix == ".lock" or name.startswith("."):
                 continue
             st = os.lstat(path)
-            (files if stat.S_ISREG(st.st_mode) else skipped).append(path)
+            (files if stat.S_ISREG(st.st_mode) and _utf8(path) else skipped).append(path)
         dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
     return sorted(files), sorted(skipped)
+
+
+def _utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # a byte that is not UTF-8 in a name, which Python keeps as a lone surrogate
+        return False
+    return True
+
+
+def left_out_reason(path: Path) -> str:
+    """Why `backup_members` left `path` out."""
+    if not _utf8(path):
+        return "its name is not UTF-8 text"
+    return "not a regular file (a link or a special file)"
 
 
 def _unlistable(exc: OSError) -> None:
