@@ -314,3 +314,17 @@ def test_a_file_name_that_is_not_utf8_never_ends_a_backup_with_an_internal_error
     for args in (("db", "check"), ("session", "list"), ("export", "--all", "-f", "json", "--out", str(tmp_path / "o"))):
         code, out_, err = cli(monkeypatch, capsys, home, *args)
         assert code == 0, (args, err)
+
+
+def test_a_patient_file_gone_with_its_bak_left_is_a_problem_repair_restores(monkeypatch, capsys, tmp_path):
+    """A patient file removed by hand or by another program (its .bak left) vanished from every list, and db check
+    said 0 problems; restore_from_backup could restore a missing file, but was never asked to."""
+    home = clinic(tmp_path / "home")
+    (home.patients_dir / "b.json").unlink()
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check")
+    assert code == 3 and "problem: patients/b.json: missing, but its .bak is there (--repair restores it)" in err
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
+    assert code == 0 and "repaired: patients/b.json: restored from b.json.bak (it was missing)" in out, err
+    assert home.load("b").patient.id == "b"
+    code, out, err = cli(monkeypatch, capsys, home, "patient", "list", "--all", "--json")  # its previous version:
+    assert [p["id"] for p in json.loads(out)] == ["a", "b", "c"]  # archived (b was archived, then brought back)

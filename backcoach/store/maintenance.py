@@ -183,6 +183,32 @@ def _check_locks(home: Home, ids: list[str], where: str, report: CheckReport, re
             report.repaired.append(f"{shown}: removed (the lock file of no patient)")
 
 
+def _check_orphans(home: Home, where: str, report: CheckReport, repair: bool) -> None:
+    """A `.bak` whose patient file is gone (backcoach never removes a patient file): the patient is missing from
+    every list. A problem; `repair` restores the .bak (under the patient's lock) once it holds that patient."""
+    try:
+        baks = sorted(e.name for e in os.scandir(home.patients_dir) if e.name.endswith(".json.bak"))
+    except OSError:
+        return
+    for name in baks:
+        pid = name[: -len(".json.bak")]
+        path = home.patients_dir / f"{pid}.json"
+        if os.path.lexists(path) or pid.startswith("."):
+            continue
+        shown = f"{where}patients/{path.name}"
+        try:
+            home.patient_path(pid)
+            done = repair_under_lock(home, pid, path, partial(record_from_tinydb, path)) if repair else None
+        except (BackcoachError, OSError):  # no patient id, locked, or not writable: reported below
+            done = None
+        if done:
+            report.repaired.append(f"{where}patients/{done}")
+        elif repair:
+            report.problems.append(f"{shown}: missing, and its .bak could not be restored")
+        else:
+            report.problems.append(f"{shown}: missing, but its .bak is there (--repair restores it)")
+
+
 def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> int:
     """Check (and with `repair` mend) one store's patient files and index; `where` prefixes what is reported (the
     store's folder in the home). Returns how many patient files were checked."""
@@ -220,6 +246,7 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
         if bak.is_dir() and not bak.is_symlink():  # every later save of the patient would fail
             report.problems.append(f"{name}.bak: a folder, not a file (the patient cannot be saved until it is moved)")
     _check_locks(home, ids, where, report, repair)
+    _check_orphans(home, where, report, repair)
     for folder in (home.patients_dir, home.root, home.root / "meta", home.root / "backups"):
         _leftover_temps(home, folder, where, report, repair)
     index = f"{where}index.json"
