@@ -328,3 +328,24 @@ def test_a_patient_file_gone_with_its_bak_left_is_a_problem_repair_restores(monk
     assert home.load("b").patient.id == "b"
     code, out, err = cli(monkeypatch, capsys, home, "patient", "list", "--all", "--json")  # its previous version:
     assert [p["id"] for p in json.loads(out)] == ["a", "b", "c"]  # archived (b was archived, then brought back)
+
+
+def test_db_check_reports_an_index_entry_that_hides_a_patient(monkeypatch, capsys, tmp_path):
+    """A tampered index entry whose size and time still match its file (archived: true, another name) hid a healthy
+    patient from every listing, and db check said 0 problems; --repair rebuilds it."""
+    home = clinic(tmp_path / "home")
+    cli(monkeypatch, capsys, home, "patient", "list")
+    index = json.loads(home.index_path.read_text())
+    index["patients"]["a"]["archived"] = True
+    index["patients"]["c"]["name"] = "Someone else"
+    home.index_path.write_text(json.dumps(index))
+    code, out, err = cli(monkeypatch, capsys, home, "patient", "list", "--json")
+    assert [(p["id"], p["name"]) for p in json.loads(out)] == [("b", "B"), ("c", "Someone else")]  # trusted
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check")
+    assert code == 3 and "problem: index.json: says otherwise than a.json, c.json" in err, err
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check", "--repair")
+    assert code == 0 and "index.json: says otherwise than a.json, c.json" in out, err
+    code, out, err = cli(monkeypatch, capsys, home, "patient", "list", "--json")
+    assert [(p["id"], p["name"]) for p in json.loads(out)] == [("a", "A"), ("b", "B"), ("c", "C")]
+    code, out, err = cli(monkeypatch, capsys, home, "db", "check")
+    assert code == 0, err

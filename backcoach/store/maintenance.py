@@ -32,7 +32,7 @@ from backcoach.store.atomic import (
     write_new,
 )
 from backcoach.store.errors import DamagedFile, PatientLocked
-from backcoach.store.home import Home, record_from_tinydb
+from backcoach.store.home import Home, IndexEntry, record_from_tinydb
 from backcoach.store.lock import PatientLock
 
 
@@ -220,11 +220,13 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
     except OSError as exc:  # no permission to list it: nothing in it can be checked, which is a problem to report
         report.problems.append(f"{where}patients: cannot be listed ({exc.strerror or exc})")
         return 0
+    entries: dict[str, IndexEntry] = {}  # what the index should say of each readable file
     for pid in ids:
         path = home.patients_dir / f"{pid}.json"
         name = f"{where}patients/{path.name}"
         try:
-            home.load(pid)
+            st = path.stat()
+            entries[pid] = IndexEntry.of(home.load(pid), st.st_size, st.st_mtime_ns)
         except DamagedFile as exc:
             try:
                 done = repair_under_lock(home, pid, path, partial(record_from_tinydb, path)) if repair else None
@@ -258,6 +260,18 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
             index_problems.append(f"{index}: {exc.reason}")
         except OSError as exc:  # a folder in its place, no permission: said, and the check goes on
             index_problems.append(f"{index}: cannot be read ({exc.strerror or exc})")
+        else:  # an entry a listing trusts (its file's size and time match) must say what the file says
+            cached = home._read_index()
+            wrong = [
+                pid
+                for pid, entry in entries.items()
+                if (c := cached.get(pid)) is not None
+                and (c.size, c.mtime_ns) == (entry.size, entry.mtime_ns)
+                and c != entry
+            ]
+            if wrong:
+                files = ", ".join(f"{pid}.json" for pid in wrong[:3]) + (" …" if len(wrong) > 3 else "")
+                index_problems.append(f"{index}: says otherwise than {files} (a cache listings trust: it was changed)")
     elif ids:
         report.notes.append(f"{index}: not built yet (it is a cache; the next listing builds it)")
     if repair and (ids or home.index_path.exists()):
