@@ -349,3 +349,15 @@ def test_db_check_reports_an_index_entry_that_hides_a_patient(monkeypatch, capsy
     assert [(p["id"], p["name"]) for p in json.loads(out)] == [("a", "A"), ("b", "B"), ("c", "C")]
     code, out, err = cli(monkeypatch, capsys, home, "db", "check")
     assert code == 0, err
+
+
+def test_patient_list_names_a_file_whose_name_is_no_id_as_session_list_does(monkeypatch, capsys, tmp_path):
+    """`patient list` passed over "notes copy.json" in silence while `session list` and db check named it."""
+    home = clinic(tmp_path / "home")
+    (home.patients_dir / "notes copy.json").write_bytes((home.patients_dir / "a.json").read_bytes())
+    code, out, err = cli(monkeypatch, capsys, home, "patient", "list", "--json")
+    assert code == 0 and [p["id"] for p in json.loads(out)] == ["a", "b", "c"]
+    assert err == (
+        "backcoach: warning: patients/notes copy.json is damaged (its name is not a patient id); "
+        "run `backcoach db check`\n"
+    )
