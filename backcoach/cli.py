@@ -56,9 +56,10 @@ class LazyCommands(Mapping[str, Any]):
                 "rich_markup_mode": app.rich_markup_mode,
             }
             if isinstance(info, TyperInfo):
-                self.built[name] = get_group_from_info(info, suggest_commands=app.suggest_commands, **settings)
+                built = get_group_from_info(info, suggest_commands=app.suggest_commands, **settings)
             else:
-                self.built[name] = get_command_from_info(info, **settings)
+                built = get_command_from_info(info, **settings)
+            self.built[name] = hinted(built)
         return self.built[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -92,6 +93,22 @@ def one_line_usage(command_path: str = "backcoach") -> Iterator[None]:
         raise
     except ClickUsageError as exc:
         raise OneLineUsageError(" ".join(exc.format_message().split()), exc.ctx, command_path) from None
+
+
+def hinted(command: Any) -> Any:
+    """`command` (and, for a group, its subcommands) with its usage errors hinting at its own help: Click raises some
+    without a context ("Option '--out' requires an argument"), which hinted at `backcoach --help`."""
+    make = command.make_context
+
+    def make_context(info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        path = f"{parent.command_path} {info_name}" if parent is not None else info_name or "backcoach"
+        with one_line_usage(path):
+            return make(info_name, args, parent, **extra)
+
+    command.make_context = make_context
+    for sub in getattr(command, "commands", {}).values():
+        hinted(sub)
+    return command
 
 
 class RootGroup(TyperGroup):

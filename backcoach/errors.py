@@ -34,10 +34,13 @@ class IntegrityError(BackcoachError):
 def error_line(exc: BaseException) -> tuple[str, int]:
     """What to tell the user about an error nothing else handled: one line, and the exit code. Only a
     BackcoachError's own message is shown (it is written for the user); of any other error, its type (a bug's
-    message or locals could hold a patient's name or a file's content)."""
+    message or locals could hold a patient's name or a file's content). A path in it may hold any character (a file
+    named with escape sequences): those that could act on a terminal, line breaks included, are shown as stand-ins."""
+    from backcoach.textclean import show_controls
+
     if isinstance(exc, BackcoachError):
-        return f"backcoach: {exc}", exc.exit_code
+        return show_controls(f"backcoach: {exc}"), exc.exit_code
     if isinstance(exc, OSError):  # a folder that cannot be created, a full disk, a permission: name it
         where = f"{exc.filename}: " if exc.filename else ""
-        return f"backcoach: {where}{exc.strerror or type(exc).__name__}", 1
+        return show_controls(f"backcoach: {where}{exc.strerror or type(exc).__name__}"), 1
     return f"backcoach: internal error ({type(exc).__name__}); set BACKCOACH_DEBUG=1 for details", 1

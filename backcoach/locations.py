@@ -40,11 +40,14 @@ def ensure_private_dir(path: Path) -> Path:
 
 def output_folder(path: Path, records: tuple[Path, ...] = (), option: str = "--out") -> Path:
     """The folder a user named for output files: created 0700 when missing; an existing folder is theirs, so its
-    mode is left alone (the files written into it are 0600); anything that is not a folder, or a folder in (or
-    below) one of the store's `records` folders, whose files an export could replace, is a usage error."""
+    mode is left alone (the files written into it are 0600); anything that is not a folder, a folder in (or
+    below) one of the store's `records` folders, whose files an export could replace, or the data folder that holds
+    them, is a usage error."""
     where = path.resolve()
     if any(where == r.resolve() or r.resolve() in where.parents for r in records):
         raise UsageError(f"{option} {path} is inside the data folder's records; choose another folder")
+    if any(where == r.resolve().parent for r in records):  # beside index.json, which a file named so would replace
+        raise UsageError(f"{option} {path} is the data folder itself; choose another folder")
     if path.exists() and not path.is_dir():
         raise UsageError(f"{option} {path}: not a folder")
     if not path.is_dir():

@@ -94,8 +94,8 @@ class Patient:
             raise UsageError("a patient needs a name")
         if len(self.name) > MAX_NAME_CHARS:
             raise UsageError(f"the name is {len(self.name)} characters; the limit is {MAX_NAME_CHARS}")
-        if self.born is not None and not 1900 <= self.born <= now().year:
-            raise UsageError(f"year of birth {self.born} is not between 1900 and {now().year}")
+        if self.born is not None and not 1900 <= self.born <= now().year:  # from a file: maybe thousands of digits
+            raise UsageError(f"year of birth {str(self.born):.12} is not between 1900 and {now().year}")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -320,7 +320,7 @@ def normalise_goal(protocol: Protocol, goal: Any, where: str, stored: bool = Fal
     parts = {}
     for key, text in given.items():
         if key not in part_ids:
-            raise AnswerError(f"{where}: unknown SMART part {key!r}")
+            raise AnswerError(f"{where}: unknown SMART part {key!r:.40}")
         cleaned = _text(text, f"{where}.{key}", stored)
         if cleaned:
             parts[key] = cleaned
@@ -350,7 +350,7 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: boo
     if t in ("choice", "stage"):
         ids = [s.id for s in protocol.guidance.stages] if t == "stage" else [o.id for o in protocol.options(spec)]
         if value not in ids and (not stored or not isinstance(value, str)):
-            raise AnswerError(f"{where}: {value!r} is not one of {', '.join(ids)}")
+            raise AnswerError(f"{where}: {value!r:.40} is not one of {', '.join(ids)}")
         return value
     if t == "multi":
         ids = [o.id for o in protocol.options(spec)]

@@ -187,8 +187,8 @@ def test_import_names_a_write_error_as_one_in_the_home_not_in_the_file(run, fixt
     broken_home = tmp_path / "broken-home"
     broken_home.mkdir()
     (broken_home / "patients").write_text("not a folder")
-    code, _, err = run("import", str(exported), home_dir=broken_home)
-    assert code == 1 and "cannot read" not in err and f"{broken_home / 'patients'}" in err
+    code, _, err = run("import", str(exported), home_dir=broken_home)  # a damaged home (exit 3), as readers say
+    assert code == 3 and "cannot read" not in err and f"{broken_home / 'patients'}" in err
 
 
 def _children(pid: int) -> set[int]:

@@ -81,6 +81,8 @@ def test_a_command_converts_only_itself_to_click(tmp_path, capsys):
         (["patient", "add"], "Missing argument 'NAME'; try 'python -m backcoach patient add --help'"),
         (["patient", "add", "x", "--born", "abc"], "'abc' is not a valid integer; try 'python -m backcoach patient"),
         (["--home"], "Option '--home' requires an argument; try 'python -m backcoach --help'"),
+        (["export", "--out"], "Option '--out' requires an argument; try 'python -m backcoach export --help'"),
+        (["db", "backup", "--out"], "Option '--out' requires an argument; try 'python -m backcoach db backup --help'"),
     ],
 )
 def test_usage_errors_are_one_line_with_the_help_hint(argv, says, tmp_path):

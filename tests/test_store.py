@@ -699,7 +699,8 @@ def test_repair_goes_on_when_a_bak_or_a_lock_cannot_be_used(three_patients):
     (home.patients_dir / "b.lock").unlink()
     (home.patients_dir / "b.lock").mkdir()
     report = check_home(home, repair=True)
-    assert [p.split(":")[0] for p in report.problems] == ["patients/a.json", "patients/a.json.bak", "patients/b.json"]
+    problems = [p.split(":")[0] for p in report.problems]
+    assert problems == ["patients/a.json", "patients/a.json.bak", "patients/b.json", "patients/b.lock"]
     assert "its .bak is missing or damaged too" in report.problems[0] and "b.lock" in report.problems[2]
     assert any(r.startswith("patients/c.json: restored from c.json.bak") for r in report.repaired)
     assert home.load("c").patient.id == "c"

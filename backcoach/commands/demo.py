@@ -24,7 +24,9 @@ def demo(
     from backcoach.demo import make_demo_home
     from backcoach.store import Home
 
-    folder = folder or user_data_path("backcoach-demo", appauthor=False)
+    folder = folder.expanduser() if folder else user_data_path("backcoach-demo", appauthor=False)
+    if folder.exists() and not folder.is_dir():  # it said "File exists", exit 1
+        raise UsageError(f"{folder}: not a folder; choose an empty folder")
     home = Home(folder)
     if home.patient_ids():
         raise UsageError(f"{folder} already has patients; choose an empty folder")

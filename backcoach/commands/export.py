@@ -115,8 +115,10 @@ def _print_one(job: ExportJob, record, protocol) -> None:
 
 
 def _report(result: PatientResult) -> None:
+    from backcoach.textclean import show_controls  # a stray file's name may hold escape sequences
+
     if result.error:
-        print(f"backcoach: {result.patient_id}: {result.error}", file=sys.stderr)
+        print(show_controls(f"backcoach: {result.patient_id}: {result.error}"), file=sys.stderr)
     for name in result.existing:
         print(f"backcoach: {name} exists; not overwritten (use --force)", file=sys.stderr)
 
@@ -153,6 +155,7 @@ def import_files(
     ] = False,
 ) -> None:
     """Import patient records from JSON exports; sessions already stored are left alone."""
+    from backcoach.textclean import show_controls
     from backcoach.transfer import import_record, read_export
 
     st = state(ctx)
@@ -162,7 +165,7 @@ def import_files(
         try:
             outcome = import_record(home, read_export(path, protocol), replace=replace, protocol=protocol)
         except BackcoachError as exc:
-            print(f"backcoach: {path}: {exc}", file=sys.stderr)
+            print(show_controls(f"backcoach: {path}: {exc}"), file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, exc.exit_code)
         except OSError as exc:  # reading the file, or writing into the home
             reason = exc.strerror or str(exc)
@@ -170,15 +173,18 @@ def import_files(
                 problem = f"cannot read ({reason})"
             else:
                 problem = f"{exc.filename}: {reason}" if exc.filename else reason
-            print(f"backcoach: {path}: {problem}", file=sys.stderr)
+            print(show_controls(f"backcoach: {path}: {problem}"), file=sys.stderr)
             failed, exit_code = failed + 1, max(exit_code, 1)
         except Exception as exc:  # a bug this file brings out: said in one line, and the next files still go in
             if os.environ.get("BACKCOACH_DEBUG"):
                 raise
-            print(f"backcoach: {path}: internal error ({type(exc).__name__}); not imported", file=sys.stderr)
+            print(
+                show_controls(f"backcoach: {path}: internal error ({type(exc).__name__}); not imported"),
+                file=sys.stderr,
+            )
             failed, exit_code = failed + 1, max(exit_code, 1)
         else:
-            typer.echo(f"{path}: {outcome.describe()}")
+            typer.echo(show_controls(f"{path}: {outcome.describe()}"))
     if failed:
         typer.echo(f"{len(files) - failed} file(s) imported, {failed} refused")
         raise typer.Exit(exit_code)

@@ -49,6 +49,10 @@ def list_patients(
     for entry in entries:
         if entry.damaged:
             warn(f"patients/{entry.id}.json is damaged ({entry.damaged}); run `backcoach db check`")
+    from backcoach.model import PATIENT_ID
+
+    for stray in (pid for pid in home.patient_ids() if not PATIENT_ID.fullmatch(pid)):  # the index has no entry
+        warn(f"patients/{stray}.json is damaged (its name is not a patient id); run `backcoach db check`")
     shown = [e for e in entries if not e.damaged and (show_all or not e.archived)]
     if as_json:
         keys = ("id", "name", "born", "archived", "created", "sessions", "last_session", "open_session")

@@ -105,7 +105,7 @@ def run(
 def report(
     ctx: typer.Context,
     out: Annotated[Path | None, typer.Option("--out", help="Write one file per attempt into this folder.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text, md, html or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md, html or json.")] = "text",
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files in --out.")] = False,
 ) -> None:
     """Feedback on every practice attempt, for a teacher (exit 1 when an attempt could not be reported)."""
@@ -136,8 +136,10 @@ def report(
             sys.stdout.write(render(tally.reported, fmt))
         if fmt == "text":  # after the feedback, where a student looks for what to do next
             sys.stdout.writelines(f"{line}\n" for line in resume_lines(store, tally.reported, command_for(home)))
+    from backcoach.textclean import show_controls  # a stray file's name may hold escape sequences
+
     for line in tally.failed:
-        print(f"backcoach: warning: {line}", file=sys.stderr)
+        print(show_controls(f"backcoach: warning: {line}"), file=sys.stderr)
     print(tally.line(), file=sys.stderr)
     if tally.failed:
         raise typer.Exit(1)

@@ -249,8 +249,16 @@ def check_attempts(home: Home, *, repair: bool = False) -> tuple[list[str], list
     problems: list[str] = []
     if not store.home.patients_dir.is_dir():  # none yet, or not a folder (which the store's check reports)
         return repaired, problems
-    for attempt_id, result in store.attempts():
-        path = store.meta_path(attempt_id)
+    try:
+        attempts = list(store.attempts())
+    except OSError:  # a folder that cannot be listed, which the store's check reports
+        return repaired, problems
+    for attempt_id, result in attempts:
+        try:
+            path = store.meta_path(attempt_id)
+        except BackcoachError:  # a stray file whose name is no attempt id ("notes copy.json"): the store's check
+            continue  # reports it; it ended the whole check with a usage error
+
         if not (isinstance(result, DamagedFile) and Path(result.path) == path):
             continue
         name = f"practice/meta/{path.name}"

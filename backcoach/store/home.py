@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,12 @@ class IndexEntry:
                 return None
         if entry.sessions < 0 or (entry.open_session is not None and not entry.sessions):
             return None
+        try:  # its dates are dates, as the files' are (a tampered "[/x]" once crashed the app's patient list)
+            for value in (entry.created, entry.last_session):
+                if value is not None:
+                    datetime.fromisoformat(value)
+        except ValueError:
+            return None
         try:  # what it shows is cleaned and bounded like typed text
             text = {key: loaded_text(value, field=key) for key, value in raw.items() if isinstance(value, str)}
         except BackcoachError:
@@ -110,7 +117,7 @@ def record_from_tinydb(path: Path, data: dict[str, Any] | None) -> PatientRecord
         meta = list((data.get("meta") or {}).values())
         schema = meta[0].get("schema") if meta else None
         if schema != SCHEMA_VERSION:
-            raise DamagedFile(path, f"schema version {schema!r}; this backcoach reads version {SCHEMA_VERSION}")
+            raise DamagedFile(path, f"schema version {schema!r:.40}; this backcoach reads version {SCHEMA_VERSION}")
         patients = list((data.get("patient") or {}).values())
         if len(patients) != 1:
             raise DamagedFile(path, "expected exactly one patient")
@@ -208,6 +215,8 @@ class Home:
 
     def _prepare(self) -> None:
         ensure_private_dir(self.root)
+        if self.patients_dir.exists() and not self.patients_dir.is_dir():  # as every reader says (it was "File exists")
+            raise DamagedFile(self.patients_dir, "not a folder")
         ensure_private_dir(self.patients_dir)
 
     # --- patients -------------------------------------------------------------------------------------------

@@ -21,9 +21,18 @@ from pathlib import Path
 from typing import Any
 
 from backcoach.errors import BackcoachError, UsageError
-from backcoach.store.atomic import atomic_file, atomic_write, numbered, read_json, read_regular, write_new
+from backcoach.store.atomic import (
+    BadJSON,
+    atomic_file,
+    atomic_write,
+    numbered,
+    parse_json,
+    read_json,
+    read_regular,
+    write_new,
+)
 from backcoach.store.errors import DamagedFile, PatientLocked
-from backcoach.store.home import Home, record_from_tinydb
+from backcoach.store.home import Home, IndexEntry, record_from_tinydb
 from backcoach.store.lock import PatientLock
 
 
@@ -44,12 +53,13 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
     """Put a damaged (or missing) file aside and restore its .bak once `check(what the .bak holds)` accepts it (it
     raises DamagedFile if not); returns what was done, or None when the .bak is missing or no good."""
     bak = path.with_name(path.name + ".bak")
-    try:
-        check(read_json(bak))
-    except (OSError, DamagedFile):  # missing, or not readable (a folder, no permission): no good either
+    try:  # read once: what is restored is what was checked (a .bak swapped meanwhile, for /dev/zero say, is not read)
+        good = read_regular(bak)
+        check(parse_json(good))
+    except (OSError, DamagedFile, BadJSON):  # missing, or not readable (a folder, no permission): no good either
         return None
     if not path.exists():
-        atomic_write(path, bak.read_bytes())
+        atomic_write(path, good)
         return f"{path.name}: restored from {bak.name} (it was missing)"
     aside = path.with_name(f"{path.name}.broken-{datetime.now().strftime('%Y%m%d-%H%M%S')}")
     try:
@@ -57,7 +67,7 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
     except DamagedFile as exc:  # what cannot be kept aside is not replaced
         raise OSError(errno.EINVAL, f"cannot be kept aside ({exc.reason})", str(path)) from None
     aside = write_new(aside, damaged)  # a copy: a crash before the restore still leaves the damaged file
-    atomic_write(path, bak.read_bytes())
+    atomic_write(path, good)
     return f"{path.name}: restored from {bak.name} (damaged file kept as {aside.name})"
 
 
@@ -85,6 +95,11 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return
+    except OSError as exc:  # a folder the user cannot list: what it may hold is unknown
+        inside = folder.relative_to(home.root).as_posix()
+        shown = f"{where}{inside}" if inside != "." else where.rstrip("/") or str(home.root)  # the data folder itself
+        report.problems.append(f"{shown}: cannot be listed ({exc.strerror})")
+        return
     guarded = folder in (home.patients_dir, home.root / "meta")
     for entry in entries:
         if not _TEMP.match(entry.name) or not entry.is_file(follow_symlinks=False):
@@ -98,6 +113,17 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
                 lock = PatientLock(home.patients_dir / f"{pid}.lock", pid).acquire()
             elif time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER:
                 continue
+        except PatientLocked:  # being written by the window that has the patient open
+            continue
+        except FileNotFoundError:  # gone meanwhile
+            continue
+        except OSError:  # its patient's lock file cannot be taken (a folder, a link): said, kept, and the check goes on
+            report.problems.append(
+                f"{name}: left by an interrupted save; it may hold patient data (not removed: the patient's lock file "
+                "cannot be used)"
+            )
+            continue
+        try:
             if repair:
                 path.unlink()
                 report.repaired.append(f"{name}: removed (left by an interrupted save)")
@@ -105,11 +131,82 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
                 report.problems.append(
                     f"{name}: left by an interrupted save; it may hold patient data (--repair removes it)"
                 )
-        except PatientLocked:  # being written by the window that has the patient open
-            continue
+        except OSError as exc:  # it cannot be removed (a read-only folder): said, and the check goes on
+            report.problems.append(f"{name}: left by an interrupted save; not removed: {exc.strerror or exc}")
         finally:
             if lock is not None:
                 lock.release(remove=not (home.patients_dir / f"{owner.group(1)}.json").exists())
+
+
+def _lock_problem(path: Path) -> str | None:
+    """Why the lock file at `path` could never be taken (every save of its patient would fail), or None."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return "a link, not a lock file"
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder, not a lock file"
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+        return "not a lock file of its own (a special file or a hard link)"
+    return None
+
+
+def _check_locks(home: Home, ids: list[str], where: str, report: CheckReport, repair: bool) -> None:
+    """A lock file no save could take is a problem (the patient cannot be written until it is removed); a lock file
+    of no patient (a failed add before they were removed, a patient file moved away) is a note, removed by `repair`
+    under its own lock (an add in progress holds it, and is left alone)."""
+    patients = set(ids)
+    try:
+        locks = sorted(e.name for e in os.scandir(home.patients_dir) if e.name.endswith(".lock"))
+    except OSError:
+        return
+    for name in locks:
+        pid, path, shown = name[:-5], home.patients_dir / name, f"{where}patients/{name}"
+        problem = _lock_problem(path)
+        if problem:
+            report.problems.append(f"{shown}: {problem}; the patient cannot be saved until it is removed")
+            continue
+        if pid in patients or not pid or pid.startswith("."):
+            continue
+        if not repair:
+            report.notes.append(f"{shown}: the lock file of no patient (--repair removes it)")
+            continue
+        try:
+            lock = PatientLock(path, pid).acquire()
+        except (PatientLocked, OSError):  # being used (an add in progress) or unusable: left as it is
+            continue
+        gone = not (home.patients_dir / f"{pid}.json").exists()
+        lock.release(remove=gone)
+        if gone:
+            report.repaired.append(f"{shown}: removed (the lock file of no patient)")
+
+
+def _check_orphans(home: Home, where: str, report: CheckReport, repair: bool) -> None:
+    """A `.bak` whose patient file is gone (backcoach never removes a patient file): the patient is missing from
+    every list. A problem; `repair` restores the .bak (under the patient's lock) once it holds that patient."""
+    try:
+        baks = sorted(e.name for e in os.scandir(home.patients_dir) if e.name.endswith(".json.bak"))
+    except OSError:
+        return
+    for name in baks:
+        pid = name[: -len(".json.bak")]
+        path = home.patients_dir / f"{pid}.json"
+        if os.path.lexists(path) or pid.startswith("."):
+            continue
+        shown = f"{where}patients/{path.name}"
+        try:
+            home.patient_path(pid)
+            done = repair_under_lock(home, pid, path, partial(record_from_tinydb, path)) if repair else None
+        except (BackcoachError, OSError):  # no patient id, locked, or not writable: reported below
+            done = None
+        if done:
+            report.repaired.append(f"{where}patients/{done}")
+        elif repair:
+            report.problems.append(f"{shown}: missing, and its .bak could not be restored")
+        else:
+            report.problems.append(f"{shown}: missing, but its .bak is there (--repair restores it)")
 
 
 def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> int:
@@ -118,12 +215,18 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
     if home.patients_dir.exists() and not home.patients_dir.is_dir():
         report.problems.append(f"{where}patients: not a folder (it should hold the patient files)")
         return 0
-    ids = home.patient_ids()
+    try:
+        ids = home.patient_ids()
+    except OSError as exc:  # no permission to list it: nothing in it can be checked, which is a problem to report
+        report.problems.append(f"{where}patients: cannot be listed ({exc.strerror or exc})")
+        return 0
+    entries: dict[str, IndexEntry] = {}  # what the index should say of each readable file
     for pid in ids:
         path = home.patients_dir / f"{pid}.json"
         name = f"{where}patients/{path.name}"
         try:
-            home.load(pid)
+            st = path.stat()
+            entries[pid] = IndexEntry.of(home.load(pid), st.st_size, st.st_mtime_ns)
         except DamagedFile as exc:
             try:
                 done = repair_under_lock(home, pid, path, partial(record_from_tinydb, path)) if repair else None
@@ -144,6 +247,8 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
         bak = path.with_name(path.name + ".bak")
         if bak.is_dir() and not bak.is_symlink():  # every later save of the patient would fail
             report.problems.append(f"{name}.bak: a folder, not a file (the patient cannot be saved until it is moved)")
+    _check_locks(home, ids, where, report, repair)
+    _check_orphans(home, where, report, repair)
     for folder in (home.patients_dir, home.root, home.root / "meta", home.root / "backups"):
         _leftover_temps(home, folder, where, report, repair)
     index = f"{where}index.json"
@@ -155,6 +260,18 @@ def _check_store(home: Home, where: str, report: CheckReport, repair: bool) -> i
             index_problems.append(f"{index}: {exc.reason}")
         except OSError as exc:  # a folder in its place, no permission: said, and the check goes on
             index_problems.append(f"{index}: cannot be read ({exc.strerror or exc})")
+        else:  # an entry a listing trusts (its file's size and time match) must say what the file says
+            cached = home._read_index()
+            wrong = [
+                pid
+                for pid, entry in entries.items()
+                if (c := cached.get(pid)) is not None
+                and (c.size, c.mtime_ns) == (entry.size, entry.mtime_ns)
+                and c != entry
+            ]
+            if wrong:
+                files = ", ".join(f"{pid}.json" for pid in wrong[:3]) + (" …" if len(wrong) > 3 else "")
+                index_problems.append(f"{index}: says otherwise than {files} (a cache listings trust: it was changed)")
     elif ids:
         report.notes.append(f"{index}: not built yet (it is a cache; the next listing builds it)")
     if repair and (ids or home.index_path.exists()):
@@ -195,6 +312,9 @@ def backup_home(home: Home, out: Path | None = None, *, force: bool = False) -> 
     if out is None:
         from backcoach.locations import ensure_private_dir
 
+        where = backups.resolve()
+        if any(where == r.resolve() or r.resolve() in where.parents for r in home.record_folders):
+            raise BackcoachError(f"{backups} leads into the data folder's records (a link?); move it or use --out")
         ensure_private_dir(backups)
         name = backups / f"backcoach-{datetime.now().strftime('%Y%m%d-%H%M%S')}.zip"
         for n in range(1, 1000):
@@ -231,11 +351,12 @@ def _check_backup_out(home: Home, out: Path, force: bool) -> None:
 def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
     """The files a backup holds (regular files, not locks, temp files or earlier backups), and what it leaves out
     that is neither a folder nor one of those: links and special files (a link could copy any file on the computer
-    into the backup, a named pipe would block it for ever)."""
+    into the backup, a named pipe would block it for ever), and files whose path is not UTF-8 text (no zip can name
+    them; backcoach never makes such a name: see `left_out_reason`)."""
     files, skipped = [], []
     if not home.root.is_dir():
         return files, skipped
-    for folder, dirs, names in os.walk(home.root):  # os.walk never follows links to folders
+    for folder, dirs, names in os.walk(home.root, onerror=_unlistable):  # never follows links to folders
         here = Path(folder)
         if here == home.root:
             dirs[:] = [d for d in dirs if d != "backups"]
@@ -244,9 +365,30 @@ def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
             if path.suffix == ".lock" or name.startswith("."):
                 continue
             st = os.lstat(path)
-            (files if stat.S_ISREG(st.st_mode) else skipped).append(path)
+            (files if stat.S_ISREG(st.st_mode) and _utf8(path) else skipped).append(path)
         dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink())
     return sorted(files), sorted(skipped)
+
+
+def _utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # a byte that is not UTF-8 in a name, which Python keeps as a lone surrogate
+        return False
+    return True
+
+
+def left_out_reason(path: Path) -> str:
+    """Why `backup_members` left `path` out."""
+    if not _utf8(path):
+        return "its name is not UTF-8 text"
+    return "not a regular file (a link or a special file)"
+
+
+def _unlistable(exc: OSError) -> None:
+    """os.walk's error handler: a folder that cannot be listed fails the backup (os.walk skips it by default, which
+    made a zip without the patients a user could not list, and said it was written)."""
+    raise exc
 
 
 def _write_backup(home: Home, out: Path, *, replace: bool) -> Path:

@@ -146,6 +146,10 @@ class BackcoachApp(OneLineCrash):
             self._quit_unsaved = True
             self.notify("Not everything could be saved. Press ctrl+q again to quit anyway.", severity="error")
             return
+        if unsaved:  # quit anyway: said on the terminal and in the exit code (it was 0, as if all was saved)
+            self.quit_line = "backcoach: quit with answers not saved (the screen said why); run `backcoach db check`"
+            self.exit(return_code=1)
+            return
         self.exit()
 
     def toggle_dark(self) -> None:

@@ -24,6 +24,7 @@ class OneLineCrash(App):
     (1 for a bug, 3 for damaged data, …)."""
 
     crash: BaseException | None = None
+    quit_line: str | None = None  # what `finish` says when the user quit with something wrong (answers not saved)
 
     def _handle_exception(self, error: Exception) -> None:
         if self.crash is None:
@@ -47,6 +48,7 @@ class OneLineCrash(App):
 
 def finish(app: OneLineCrash) -> int:
     """After `app.run()`: the crash's one line on stderr, if it crashed; returns the exit code (0 when it did not)."""
-    if app.crash_line:
-        print(app.crash_line, file=sys.stderr)
+    line = app.crash_line or app.quit_line
+    if line:
+        print(line, file=sys.stderr)
     return app.return_code or 0

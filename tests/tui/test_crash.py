@@ -111,3 +111,24 @@ def test_the_real_app_in_a_terminal_crashes_with_one_line_and_a_non_zero_exit(tm
     assert NAME not in shown and "locals" not in shown and "Traceback" not in shown
     last = shown.rstrip().splitlines()[-1]
     assert last.endswith("backcoach: internal error (RuntimeError); set BACKCOACH_DEBUG=1 for details"), last
+
+
+async def test_a_tampered_index_date_never_crashes_the_patient_list(home, protocol):
+    """index.json is a cache checked by size and time: a `last_session` of "[/x]" there reached a DataTable cell as
+    markup and the app ended at once (MarkupError). A cached date must be a date, and a cell from a file is Text."""
+    import json
+
+    for pid in ("a", "b"):
+        home.add_patient(f"Patient {pid}", patient_id=pid)
+    home.index()
+    index = json.loads(home.index_path.read_text())
+    index["patients"]["a"]["last_session"] = "[/x]"
+    index["patients"]["b"]["created"] = "[on red]later"
+    home.index_path.write_text(json.dumps(index))
+    assert {e.id: e.last_session for e in home.index()} == {"a": None, "b": None}
+    home.index_path.write_text(json.dumps(index))
+    app = make_app(home, protocol)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert sorted(key.value for key in app.screen.query_one(DataTable).rows) == ["a", "b"]
+    assert app.return_code in (None, 0)

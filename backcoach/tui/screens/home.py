@@ -71,7 +71,8 @@ class HomeScreen(AppScreen):
         for e in sorted(self.entries, key=lambda e: (e.name.casefold(), e.id)):
             haystack = f"{e.name} {e.id}".casefold()
             if all(w in haystack for w in words):
-                last = e.last_session[:10] if e.last_session else "—"
+                # a str cell is markup: what came from a file (or the index) goes in as Text
+                last = Text(e.last_session[:10]) if e.last_session else "—"
                 row = (Text(e.name), Text(e.id), str(e.born or "—"), str(e.sessions), last, status(e))
                 table.add_row(*row, key=e.id)
                 shown += 1
