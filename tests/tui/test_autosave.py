@@ -11,7 +11,7 @@ import pytest
 from backcoach.tui import saving
 from backcoach.tui.saving import DELAY, MAX_DELAY, Autosaver
 from tests.tui.conftest import make_app
-from tests.tui.waiting import opened, saved
+from tests.tui.waiting import opened, saved, stable
 
 
 class Owner:
@@ -104,11 +104,11 @@ async def test_quitting_anyway_with_answers_not_saved_is_said_and_not_exit_0(cli
 
     app = make_app(clinic, protocol, "bo")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await opened(pilot)
         (clinic.patients_dir / "bo.json").write_text('{"meta": {"1"')
         await pilot.press(*"Gardening")
         await pilot.press("ctrl+q")
-        await pilot.pause()
+        await stable(pilot)
         assert app.is_running
         await pilot.press("ctrl+q")
     assert app.return_code == 1 and finish(app) == 1

@@ -15,7 +15,9 @@ from textual.widgets import DataTable
 
 from backcoach.store import Home
 from backcoach.tui.crash import OneLineCrash, finish
+from backcoach.tui.screens.home import HomeScreen
 from tests.tui.conftest import make_app
+from tests.tui.waiting import shown
 
 NAME = "Kwame Estrada"
 
@@ -33,7 +35,7 @@ async def test_home_lists_files_it_cannot_read_as_damaged(home, protocol):
     (home.patients_dir / "zzz.json").mkdir()
     app = make_app(home, protocol)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await shown(pilot, HomeScreen)
         table = app.screen.query_one(DataTable)
         rows = {key.value: table.get_row(key) for key in table.rows}
     assert sorted(rows) == ["a", "b", "zzz"]
@@ -129,6 +131,6 @@ async def test_a_tampered_index_date_never_crashes_the_patient_list(home, protoc
     home.index_path.write_text(json.dumps(index))
     app = make_app(home, protocol)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await shown(pilot, HomeScreen)
         assert sorted(key.value for key in app.screen.query_one(DataTable).rows) == ["a", "b"]
     assert app.return_code in (None, 0)
