@@ -95,8 +95,11 @@ def child(kind: str, *args: str) -> None:
 
         Bare().run()
     else:
+        import backcoach.terminal
         from backcoach.cli import app
 
+        # headless, with no terminal: the app's check for one (three isatty calls) would refuse to start
+        backcoach.terminal.need_terminal = lambda *_, **__: None
         home, patient = args
         app(["--home", home, "consult", patient], standalone_mode=False)
     print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
