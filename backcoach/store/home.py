@@ -141,7 +141,7 @@ class PatientWriter:
         self.path = home.patient_path(patient_id)
         if not self.path.exists():  # before the lock, so a mistyped id leaves no lock file behind
             raise PatientNotFound(patient_id)
-        self._lock = PatientLock(home.patients_dir / f"{patient_id}.lock", patient_id).acquire()
+        self._lock = home.lock(patient_id)
         try:
             self._db = TinyDB(self.path, storage=AtomicJSONStorage)
             if not self.path.exists():
@@ -199,6 +199,10 @@ class Home:
     def patient_path(self, patient_id: str) -> Path:
         return self.patients_dir / f"{check_patient_id(patient_id)}.json"
 
+    def lock(self, patient_id: str) -> PatientLock:
+        """Take patient `patient_id`'s lock (one writer per patient); PatientLocked if another process holds it."""
+        return PatientLock(self.patients_dir / f"{patient_id}.lock", patient_id).acquire()
+
     def patient_ids(self) -> list[str]:
         """Ids of every patient file on disk, sorted; DamagedFile when the patients folder is something else."""
         if not self.patients_dir.is_dir():
@@ -240,7 +244,7 @@ class Home:
     def _create(self, patient: Patient, sessions: list[Session]) -> bool:
         """Write a new patient file under the patient's lock, in one atomic write; False when it exists."""
         check_new_patient_id(patient.id)
-        lock = PatientLock(self.patients_dir / f"{patient.id}.lock", patient.id).acquire()
+        lock = self.lock(patient.id)
         path = self.patient_path(patient.id)
         try:
             if path.exists():

@@ -73,7 +73,7 @@ def restore_from_backup(path: Path, check: Callable[[Any], object]) -> str | Non
 
 def repair_under_lock(home: Home, pid: str, path: Path, check: Callable[[Any], object]) -> str | None:
     """`restore_from_backup` under patient `pid`'s lock, so no window can be writing `path` meanwhile."""
-    lock = PatientLock(home.patients_dir / f"{pid}.lock", pid).acquire()
+    lock = home.lock(pid)
     try:
         return restore_from_backup(path, check)
     finally:
@@ -110,7 +110,7 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
         try:
             if owner:
                 pid = owner.group(1)
-                lock = PatientLock(home.patients_dir / f"{pid}.lock", pid).acquire()
+                lock = home.lock(pid)
             elif time.time() - entry.stat(follow_symlinks=False).st_mtime < STALE_AFTER:
                 continue
         except PatientLocked:  # being written by the window that has the patient open
