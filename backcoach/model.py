@@ -67,13 +67,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _dt(value: str | None) -> datetime | None:
+def _dt(value: str) -> datetime:
     """A stored time; one without a time zone (another tool's, or edited by hand) is taken as UTC, so every time
-    compares with every other."""
+    compares with every other. A time the record must have (a patient's creation, a session's start) and does not
+    is a ValueError, as a malformed one is (the store reports the file as damaged, an import refuses it)."""
     if not value:
-        return None
+        raise ValueError("a required time is missing")
     when = datetime.fromisoformat(value)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _dt_or_none(value: str | None) -> datetime | None:
+    """A stored time that may be absent (a session's end)."""
+    return _dt(value) if value else None
 
 
 @dataclass
@@ -219,7 +225,7 @@ class Session:
             protocol_id=loaded_text(d["protocol_id"], field="a session's protocol_id"),
             protocol_version=loaded_text(d["protocol_version"], field="a session's protocol_version"),
             started=_dt(d["started"]),
-            ended=_dt(d.get("ended")),
+            ended=_dt_or_none(d.get("ended")),
             updated=_dt(d.get("updated") or d["started"]),
             status=d["status"],
             answers=answers,
