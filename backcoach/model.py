@@ -505,7 +505,8 @@ class GoalState:
 
     @property
     def id(self) -> str:
-        return self.goal["id"]
+        goal_id: str = self.goal["id"]
+        return goal_id
 
     @property
     def active(self) -> bool:
