@@ -25,6 +25,7 @@ run: $(STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check backcoach tests scripts
 	$(BIN)/ruff format --check backcoach tests scripts
+	$(BIN)/mypy backcoach
 
 test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -44,4 +45,4 @@ demo: $(STAMP)
 	$(BIN)/backcoach demo
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache
