@@ -37,6 +37,7 @@ run: $(STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check backcoach tests scripts
 	$(BIN)/ruff format --check backcoach tests scripts
+	$(BIN)/mypy backcoach
 
 test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(WORKERS)
@@ -75,4 +76,4 @@ snapshots: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/tui/test_snapshots.py --snapshot-update
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

@@ -70,6 +70,8 @@ class ExportJob:
             return dumps(
                 export_record(record, deidentify=self.deidentify, sessions=self.sessions(record), protocol=protocol)
             )
+        if session is None:
+            raise ValueError(f"a {self.fmt} export is of one session; none given")
         return render(self.document(record, protocol, session), self.fmt)
 
     def file_name(self, record: PatientRecord, session: Session | None = None) -> str:
@@ -112,6 +114,8 @@ def _protocol(path: Path | None) -> Protocol:
 
 def export_patient(job: ExportJob, patient_id: str) -> PatientResult:
     """Write one patient's files into job.out; never raises for a bad patient file or an existing output."""
+    if job.home is None or job.out is None:  # a batch's job has both (a screen's single export has no home)
+        raise ValueError("a batch export needs a home and an output folder")
     result = PatientResult(patient_id)
     try:
         record = Home(job.home).load(patient_id)

@@ -43,22 +43,20 @@ class LazyCommands(Mapping[str, Any]):
     """The root group's `commands`: each of `subcommands` converted to a Click command when first looked up."""
 
     def __init__(self) -> None:
-        self.infos: dict[str, CommandInfo | TyperInfo] = {
-            info.name: info for info in (*subcommands.registered_commands, *subcommands.registered_groups)
-        }
+        infos: list[CommandInfo | TyperInfo] = [*subcommands.registered_commands, *subcommands.registered_groups]
+        self.infos = {info.name: info for info in infos if info.name}  # each is registered with its name
         self.built: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self.built:
             info = self.infos[name]
-            settings = {
-                "pretty_exceptions_short": app.pretty_exceptions_short,
-                "rich_markup_mode": app.rich_markup_mode,
-            }
-            if isinstance(info, TyperInfo):
-                built = get_group_from_info(info, suggest_commands=app.suggest_commands, **settings)
+            short, markup = app.pretty_exceptions_short, app.rich_markup_mode
+            if isinstance(info, CommandInfo):
+                built = get_command_from_info(info, pretty_exceptions_short=short, rich_markup_mode=markup)
             else:
-                built = get_command_from_info(info, **settings)
+                built = get_group_from_info(
+                    info, suggest_commands=app.suggest_commands, pretty_exceptions_short=short, rich_markup_mode=markup
+                )
             self.built[name] = hinted(built)
         return self.built[name]
 
@@ -119,7 +117,8 @@ class RootGroup(TyperGroup):
 
     def __init__(self, **attrs: Any):
         super().__init__(**attrs)
-        self.commands = LazyCommands()
+        # Click types `commands` as a MutableMapping; this group's are built when looked up and never added to
+        self.commands = LazyCommands()  # type: ignore[assignment]
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
         with one_line_usage(info_name or "backcoach"):

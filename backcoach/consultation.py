@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 from backcoach.errors import UsageError
-from backcoach.model import GoalState, PatientRecord, Session, fitting_answers, fitting_record, goal_states
+from backcoach.model import GoalState, Patient, PatientRecord, Session, fitting_answers, fitting_record, goal_states
 from backcoach.protocol import Component, Field, Protocol
 from backcoach.store import Home, PatientWriter
 
@@ -55,7 +55,7 @@ class Consultation:
 
     # --- reading --------------------------------------------------------------------------------------------
     @property
-    def patient(self):
+    def patient(self) -> Patient:
         return self.record.patient
 
     def earlier_goals(self) -> list[GoalState]:

@@ -9,10 +9,10 @@ import random
 import tomllib
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, assert_never
 
 from backcoach.model import PatientRecord, Session, goal_states, new_id
-from backcoach.protocol import Protocol
+from backcoach.protocol import Component, Field, Protocol
 from backcoach.store import Home
 
 
@@ -29,49 +29,61 @@ def _goal(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
     return {"id": new_id(), "text": raw["text"], "parts": parts}
 
 
-def _answer(rng: random.Random, protocol: Protocol, record: PatientRecord, session: Session, comp, spec) -> Any:
+def _answer(
+    rng: random.Random, protocol: Protocol, record: PatientRecord, session: Session, comp: Component, spec: Field
+) -> Any:
     """A plausible answer for one field, by its type."""
     v = vocabulary()
     earlier = record.sessions[: record.sessions.index(session)]
     t = spec.type
-    if t == "text":
-        pool = v["values"] if spec.id == "values" else v["motivations"] if spec.id == "motivation" else v["notes"]
-        return rng.choice(pool)
-    if t == "choice":
-        return rng.choice(protocol.options(spec)).id
-    if t == "multi":
-        opts = protocol.options(spec)
-        return [o.id for o in rng.sample(opts, k=rng.randint(1, min(3, len(opts))))]
-    if t == "scale":
-        return rng.randint(spec.min, spec.max)
-    if t == "stage":
-        return rng.choice(protocol.guidance.stages).id
-    if t == "goal_list":
-        return [_goal(rng, protocol) for _ in range(rng.randint(1, 2))]
-    if t == "rating_list":
-        before = next((s.answer(comp.id, spec.id) for s in reversed(earlier) if s.answer(comp.id, spec.id)), None)
-        if before:
-            return [{**item, "rating": max(spec.min, item["rating"] - rng.randint(0, 3))} for item in before]
-        items = rng.sample(v["feared"], k=rng.randint(1, 3))
-        return [{"id": new_id(), "item": item, "rating": rng.randint(4, spec.max)} for item in items]
-    if t == "goal_review":
-        reviews = []
-        for state in goal_states(record, protocol, upto=session):
-            if not state.active:
-                continue
-            attainment = rng.choice(spec.attainment).id
-            decision = "close" if attainment == "achieved" else rng.choice(["keep", "adjust"])
-            review = {
-                "goal_id": state.id,
-                "attainment": attainment,
-                "decision": decision,
-                "note": rng.choice(v["notes"]),
-            }
-            if decision == "adjust":
-                review["revised"] = {**_goal(rng, protocol), "id": state.id}
-            reviews.append(review)
-        return reviews
-    return None
+    match t:
+        case "text":
+            pool = v["values"] if spec.id == "values" else v["motivations"] if spec.id == "motivation" else v["notes"]
+            return rng.choice(pool)
+        case "choice":
+            return rng.choice(protocol.options(spec)).id
+        case "multi":
+            opts = protocol.options(spec)
+            return [o.id for o in rng.sample(opts, k=rng.randint(1, min(3, len(opts))))]
+        case "scale":
+            return rng.randint(spec.min, spec.max)
+        case "stage":
+            return rng.choice(protocol.guidance.stages).id
+        case "goal_list":
+            return [_goal(rng, protocol) for _ in range(rng.randint(1, 2))]
+        case "rating_list":
+            before = next((s.answer(comp.id, spec.id) for s in reversed(earlier) if s.answer(comp.id, spec.id)), None)
+            if before:
+                return [{**item, "rating": max(spec.min, item["rating"] - rng.randint(0, 3))} for item in before]
+            items = rng.sample(v["feared"], k=rng.randint(1, 3))
+            return [{"id": new_id(), "item": item, "rating": rng.randint(4, spec.max)} for item in items]
+        case "goal_review":
+            return _reviews(rng, protocol, record, session, spec)
+        case _:
+            assert_never(t)
+
+
+def _reviews(
+    rng: random.Random, protocol: Protocol, record: PatientRecord, session: Session, spec: Field
+) -> list[dict[str, Any]]:
+    """A review of each goal still active before `session`: attained or not, then closed, kept or adjusted."""
+    v = vocabulary()
+    reviews = []
+    for state in goal_states(record, protocol, upto=session):
+        if not state.active:
+            continue
+        attainment = rng.choice(spec.attainment).id
+        decision = "close" if attainment == "achieved" else rng.choice(["keep", "adjust"])
+        review = {
+            "goal_id": state.id,
+            "attainment": attainment,
+            "decision": decision,
+            "note": rng.choice(v["notes"]),
+        }
+        if decision == "adjust":
+            review["revised"] = {**_goal(rng, protocol), "id": state.id}
+        reviews.append(review)
+    return reviews
 
 
 def fill_session(rng: random.Random, protocol: Protocol, record: PatientRecord, session: Session) -> None:

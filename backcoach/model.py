@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, assert_never
 
 from backcoach.errors import BackcoachError, UsageError
 from backcoach.protocol import ATTAINMENT_IDS, DECISION_IDS, Field, Protocol
@@ -67,13 +67,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _dt(value: str | None) -> datetime | None:
+def _dt(value: str) -> datetime:
     """A stored time; one without a time zone (another tool's, or edited by hand) is taken as UTC, so every time
-    compares with every other."""
+    compares with every other. A time the record must have (a patient's creation, a session's start) and does not
+    is a ValueError, as a malformed one is (the store reports the file as damaged, an import refuses it)."""
     if not value:
-        return None
+        raise ValueError("a required time is missing")
     when = datetime.fromisoformat(value)
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _dt_or_none(value: str | None) -> datetime | None:
+    """A stored time that may be absent (a session's end)."""
+    return _dt(value) if value else None
 
 
 @dataclass
@@ -219,7 +225,7 @@ class Session:
             protocol_id=loaded_text(d["protocol_id"], field="a session's protocol_id"),
             protocol_version=loaded_text(d["protocol_version"], field="a session's protocol_version"),
             started=_dt(d["started"]),
-            ended=_dt(d.get("ended")),
+            ended=_dt_or_none(d.get("ended")),
             updated=_dt(d.get("updated") or d["started"]),
             status=d["status"],
             answers=answers,
@@ -345,71 +351,81 @@ def normalise_answer(protocol: Protocol, spec: Field, value: Any, *, stored: boo
     if _is_empty(value):
         return None
     t = spec.type
-    if t == "text":
-        return _text(value, where, stored) or None
-    if t in ("choice", "stage"):
-        ids = [s.id for s in protocol.guidance.stages] if t == "stage" else [o.id for o in protocol.options(spec)]
-        if value not in ids and (not stored or not isinstance(value, str)):
-            raise AnswerError(f"{where}: {value!r:.40} is not one of {', '.join(ids)}")
-        return value
-    if t == "multi":
-        ids = [o.id for o in protocol.options(spec)]
-        if isinstance(value, list):
-            value = protocol.forward(spec, value)  # ids an older pack used (split or renamed) → the new ones
-        if not isinstance(value, list) or not all(isinstance(v, str) and (v in ids or stored) for v in value):
-            raise AnswerError(f"{where}: expected a list of: {', '.join(ids)}")
-        unknown = dict.fromkeys(v for v in value if v not in ids)
-        return [i for i in ids if i in value] + list(unknown)  # protocol order, no duplicates
-    if t == "scale":
-        return _int_in(value, spec.min, spec.max, where)
-    if t == "goal_list":
-        if not isinstance(value, list):
-            raise AnswerError(f"{where}: expected a list of goals")
-        goals = [normalise_goal(protocol, g, f"{where}[{i}]", stored) for i, g in enumerate(value)]
-        return [g for g in goals if g] or None
-    if t == "rating_list":
-        if not isinstance(value, list):
-            raise AnswerError(f"{where}: expected a list of rated items")
-        items = []
-        for i, raw in enumerate(value):
-            if not isinstance(raw, dict):
-                raise AnswerError(f"{where}[{i}]: expected an item with a rating")
-            item = _text(raw.get("item", ""), f"{where}[{i}].item", stored)
-            if item:  # named but not rated yet is kept: what was typed is never dropped
-                rating = raw.get("rating")
-                if rating is not None:
-                    rating = _int_in(rating, spec.min, spec.max, f"{where}[{i}].rating")
-                items.append({"id": _item_id(raw.get("id"), f"{where}[{i}].id"), "item": item, "rating": rating})
-        return items or None
-    if t == "goal_review":
-        if not isinstance(value, list):
-            raise AnswerError(f"{where}: expected a list of goal reviews")
-        reviews = []
-        for i, raw in enumerate(value):
-            w = f"{where}[{i}]"
-            if not isinstance(raw, dict) or not raw.get("goal_id"):
-                raise AnswerError(f"{w}: expected a review with a goal_id")
-            attainment, decision = raw.get("attainment"), raw.get("decision")
-            if attainment is not None and attainment not in ATTAINMENT_IDS:
-                raise AnswerError(f"{w}.attainment: expected one of {', '.join(ATTAINMENT_IDS)}")
-            if decision is not None and decision not in DECISION_IDS:
-                raise AnswerError(f"{w}.decision: expected one of {', '.join(DECISION_IDS)}")
-            revised = raw.get("revised")
-            revised = normalise_goal(protocol, revised, f"{w}.revised", stored) if revised else None
-            goal_id = _item_id(raw["goal_id"], f"{w}.goal_id")
-            if revised:
-                revised["id"] = goal_id
-            reviews.append(
-                {
-                    "goal_id": goal_id,
-                    "attainment": attainment,
-                    "note": _text(raw.get("note", ""), f"{w}.note", stored),
-                    "decision": decision,
-                    "revised": revised if decision == "adjust" else None,
-                }
-            )
-        return reviews or None
-    raise AnswerError(f"{where}: unknown field type {t!r}")
+    match t:
+        case "text":
+            return _text(value, where, stored) or None
+        case "choice" | "stage":
+            ids = [s.id for s in protocol.guidance.stages] if t == "stage" else [o.id for o in protocol.options(spec)]
+            if value not in ids and (not stored or not isinstance(value, str)):
+                raise AnswerError(f"{where}: {value!r:.40} is not one of {', '.join(ids)}")
+            return value
+        case "multi":
+            ids = [o.id for o in protocol.options(spec)]
+            if isinstance(value, list):
+                value = protocol.forward(spec, value)  # ids an older pack used (split or renamed) → the new ones
+            if not isinstance(value, list) or not all(isinstance(v, str) and (v in ids or stored) for v in value):
+                raise AnswerError(f"{where}: expected a list of: {', '.join(ids)}")
+            unknown = dict.fromkeys(v for v in value if v not in ids)
+            return [i for i in ids if i in value] + list(unknown)  # protocol order, no duplicates
+        case "scale":
+            return _int_in(value, spec.min, spec.max, where)
+        case "goal_list":
+            if not isinstance(value, list):
+                raise AnswerError(f"{where}: expected a list of goals")
+            goals = [normalise_goal(protocol, g, f"{where}[{i}]", stored) for i, g in enumerate(value)]
+            return [g for g in goals if g] or None
+        case "rating_list":
+            return _rating_list(spec, value, where, stored)
+        case "goal_review":
+            return _goal_reviews(protocol, value, where, stored)
+        case _:
+            assert_never(t)
+
+
+def _rating_list(spec: Field, value: Any, where: str, stored: bool) -> list[dict[str, Any]] | None:
+    if not isinstance(value, list):
+        raise AnswerError(f"{where}: expected a list of rated items")
+    items = []
+    for i, raw in enumerate(value):
+        if not isinstance(raw, dict):
+            raise AnswerError(f"{where}[{i}]: expected an item with a rating")
+        item = _text(raw.get("item", ""), f"{where}[{i}].item", stored)
+        if item:  # named but not rated yet is kept: what was typed is never dropped
+            rating = raw.get("rating")
+            if rating is not None:
+                rating = _int_in(rating, spec.min, spec.max, f"{where}[{i}].rating")
+            items.append({"id": _item_id(raw.get("id"), f"{where}[{i}].id"), "item": item, "rating": rating})
+    return items or None
+
+
+def _goal_reviews(protocol: Protocol, value: Any, where: str, stored: bool) -> list[dict[str, Any]] | None:
+    if not isinstance(value, list):
+        raise AnswerError(f"{where}: expected a list of goal reviews")
+    reviews = []
+    for i, raw in enumerate(value):
+        w = f"{where}[{i}]"
+        if not isinstance(raw, dict) or not raw.get("goal_id"):
+            raise AnswerError(f"{w}: expected a review with a goal_id")
+        attainment, decision = raw.get("attainment"), raw.get("decision")
+        if attainment is not None and attainment not in ATTAINMENT_IDS:
+            raise AnswerError(f"{w}.attainment: expected one of {', '.join(ATTAINMENT_IDS)}")
+        if decision is not None and decision not in DECISION_IDS:
+            raise AnswerError(f"{w}.decision: expected one of {', '.join(DECISION_IDS)}")
+        revised = raw.get("revised")
+        revised = normalise_goal(protocol, revised, f"{w}.revised", stored) if revised else None
+        goal_id = _item_id(raw["goal_id"], f"{w}.goal_id")
+        if revised:
+            revised["id"] = goal_id
+        reviews.append(
+            {
+                "goal_id": goal_id,
+                "attainment": attainment,
+                "note": _text(raw.get("note", ""), f"{w}.note", stored),
+                "decision": decision,
+                "revised": revised if decision == "adjust" else None,
+            }
+        )
+    return reviews or None
 
 
 def fitting_answers(protocol: Protocol, answers: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -489,7 +505,8 @@ class GoalState:
 
     @property
     def id(self) -> str:
-        return self.goal["id"]
+        goal_id: str = self.goal["id"]
+        return goal_id
 
     @property
     def active(self) -> bool:

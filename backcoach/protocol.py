@@ -14,12 +14,16 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from backcoach.errors import PackError
 from backcoach.textclean import first_unsafe
 
-FIELD_TYPES = ("text", "choice", "multi", "scale", "goal_list", "stage", "rating_list", "goal_review")
+# The kinds of answer field a pack can declare. Every place that acts on a field by its type (the model's checks,
+# the summary, the demo, the plain prompts and display, the TUI's widgets and guidance) matches on this Literal and
+# ends in `assert_never`: a new type fails `make lint` (mypy) until each of them handles it.
+FieldType = Literal["text", "choice", "multi", "scale", "goal_list", "stage", "rating_list", "goal_review"]
+FIELD_TYPES: tuple[FieldType, ...] = get_args(FieldType)
 OPTION_SOURCES = ("key_messages", "strategies", "red_flags")
 ATTAINMENT_IDS = ("achieved", "partly", "not_at_all")
 DECISION_IDS = ("keep", "adjust", "close")
@@ -86,7 +90,7 @@ class Field:
     """One answer field of a component; `type` is one of FIELD_TYPES and decides which other attributes apply."""
 
     id: str
-    type: str
+    type: FieldType
     label: str
     help: str = ""
     options: tuple[Option, ...] = ()
@@ -239,7 +243,7 @@ class Protocol:
         out = [new for old in ids for new in (moved.get(old, (old,)) if isinstance(old, str) else (old,))]
         return list(dict.fromkeys(out)) if moved else out
 
-    def fields_of_type(self, field_type: str) -> list[tuple[Component, Field]]:
+    def fields_of_type(self, field_type: FieldType) -> list[tuple[Component, Field]]:
         return [(c, f) for c in self.components for f in c.fields if f.type == field_type]
 
     def to_dict(self) -> dict[str, Any]:
@@ -258,7 +262,7 @@ class PackReader:
     def fail(self, path: str, problem: str) -> PackError:
         return PackError(self.source, path, problem)
 
-    def toml(self, text: str) -> dict:
+    def toml(self, text: str) -> dict[str, Any]:
         if len(text) > MAX_PACK_BYTES:
             raise self.fail("", f"too large: a pack is at most {MAX_PACK_BYTES // 1024} KiB")
         try:
@@ -270,14 +274,16 @@ class PackReader:
         except ValueError as exc:  # an integer of thousands of digits (Python's int conversion limit)
             raise self.fail("", f"invalid TOML: {str(exc).split(';')[0]}") from None
 
-    def table(self, value: Any, path: str, required: dict, optional: dict | None = None) -> dict:
+    def table(
+        self, value: Any, path: str, required: dict[str, type], optional: dict[str, tuple[type, Any]] | None = None
+    ) -> dict[str, Any]:
         optional = optional or {}
         if not isinstance(value, dict):
             raise self.fail(path, f"expected a table, got {_kind(value)}")
         for key in value:
             if key not in required and key not in optional:
                 raise self.fail(_join(path, key), "unknown key")
-        out = {}
+        out: dict[str, Any] = {}
         for key, kind in required.items():
             if key not in value:
                 raise self.fail(_join(path, key), "missing")
@@ -322,7 +328,7 @@ class PackReader:
         if not lo <= value <= hi:
             raise self.fail(path, f"{_short(value)} is out of range; expected {lo} to {hi}")
 
-    def strings(self, values: list, path: str) -> tuple[str, ...]:
+    def strings(self, values: list[Any], path: str) -> tuple[str, ...]:
         return tuple(self.typed(v, f"{path}[{i}]", str) for i, v in enumerate(values))
 
     def ident(self, value: str, path: str) -> str:
@@ -330,7 +336,7 @@ class PackReader:
             raise self.fail(path, f"id {value!r} must be lower-case letters, digits and _ (starting with a letter)")
         return value
 
-    def unique(self, items: list, path: str, what: str = "id") -> None:
+    def unique(self, items: list[Any], path: str, what: str = "id") -> None:
         seen: set[str] = set()
         for i, item in enumerate(items):
             key = item.id
@@ -338,7 +344,7 @@ class PackReader:
                 raise self.fail(f"{path}[{i}].{what}", f"duplicate id {key!r}")
             seen.add(key)
 
-    def options(self, values: list, path: str) -> tuple[Option, ...]:
+    def options(self, values: list[Any], path: str) -> tuple[Option, ...]:
         opts = []
         for i, raw in enumerate(values):
             p = f"{path}[{i}]"
@@ -415,7 +421,8 @@ def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
             )
     if t["handout"] and t["handout"] not in handout_ids:
         raise r.fail(f"{path}.handout", f"no handout section with id {t['handout']!r}")
-    attainment = decisions = ()
+    attainment: tuple[Option, ...] = ()
+    decisions: tuple[Option, ...] = ()
     if ftype == "goal_review":
         for key, wanted in (("attainment", ATTAINMENT_IDS), ("decisions", DECISION_IDS)):
             if t[key] is None:

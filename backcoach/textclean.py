@@ -65,7 +65,7 @@ def loaded_text(value: object, *, field: str, limit: int = MAX_LABEL_BYTES) -> s
     return clean_text(value, field=field, limit=limit)
 
 
-def _picture(match: re.Match) -> str:
+def _picture(match: re.Match[str]) -> str:
     char = match.group()
     code = ord(char)
     if code < 0x20:

@@ -15,6 +15,8 @@ from backcoach.errors import BackcoachError, UsageError
 
 if TYPE_CHECKING:
     from backcoach.batch_export import ExportJob, PatientResult
+    from backcoach.model import PatientRecord
+    from backcoach.protocol import Protocol
 
 FORMATS = ("text", "md", "html", "svg", "json")
 DEIDENTIFY_WARNING = (
@@ -94,10 +96,10 @@ def export(
     from backcoach.locations import output_folder
 
     output_folder(out, home.record_folders)
-    _export_many(job, ids if ids else home.patient_ids())
+    _export_many(job, out, ids if ids else home.patient_ids())
 
 
-def _print_one(job: ExportJob, record, protocol) -> None:
+def _print_one(job: ExportJob, record: PatientRecord, protocol: Protocol) -> None:
     if job.fmt == "json":
         sys.stdout.write(job.content(record, protocol))
         return
@@ -123,7 +125,7 @@ def _report(result: PatientResult) -> None:
         print(f"backcoach: {name} exists; not overwritten (use --force)", file=sys.stderr)
 
 
-def _export_many(job: ExportJob, patient_ids: list[str]) -> None:
+def _export_many(job: ExportJob, out: Path, patient_ids: list[str]) -> None:
     from backcoach.batch_export import Tally, run_export
 
     tally = Tally()
@@ -142,7 +144,7 @@ def _export_many(job: ExportJob, patient_ids: list[str]) -> None:
         for result in results:
             tally.add(result)
             _report(result)
-    typer.echo(tally.line(job.out))
+    typer.echo(tally.line(out))
     if not tally.ok:
         raise typer.Exit(1)
 

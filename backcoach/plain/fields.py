@@ -7,7 +7,7 @@ the TUI would store. Every label, prompt and hint comes from the protocol pack.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, assert_never
 
 from questionary import Choice
 from rich.console import Console
@@ -17,10 +17,12 @@ from backcoach.model import GoalState, new_id
 from backcoach.plain import prompts
 from backcoach.plain.prompts import SKIP
 from backcoach.plain.show import goal_lines, say, shorten, warning_sign_lines
-from backcoach.protocol import Component, Field
+from backcoach.protocol import Component, Field, FieldType
 from backcoach.summary.build import rating_text
 
 Goal = dict[str, Any]
+# what the menu of a list answer returns: add an entry, done, or change, remove (or keep, removal declined) entry i
+ListAction = Literal["add", "done"] | tuple[Literal["change", "remove", "keep"], int]
 
 
 class FieldPrompts:
@@ -35,7 +37,29 @@ class FieldPrompts:
         self.console.print()
         if spec.help:
             say(self.console, spec.help, style="italic")
-        getattr(self, f"_ask_{spec.type}")(comp, spec)
+        self._asker(spec.type)(comp, spec)
+
+    def _asker(self, field_type: FieldType) -> Callable[[Component, Field], None]:
+        """The prompt (or loop of prompts) for a field of this type."""
+        match field_type:
+            case "text":
+                return self._ask_text
+            case "choice":
+                return self._ask_choice
+            case "multi":
+                return self._ask_multi
+            case "scale":
+                return self._ask_scale
+            case "stage":
+                return self._ask_stage
+            case "goal_list":
+                return self._ask_goal_list
+            case "goal_review":
+                return self._ask_goal_review
+            case "rating_list":
+                return self._ask_rating_list
+            case _:
+                assert_never(field_type)
 
     # --- storing --------------------------------------------------------------------------------------------
     def _current(self, comp: Component, spec: Field) -> Any:
@@ -59,7 +83,7 @@ class FieldPrompts:
     def _remove_item(self, comp: Component, spec: Field, item_id: str) -> None:
         self._save(comp, spec, [i for i in self._current(comp, spec) or [] if i["id"] != item_id])
 
-    def _list_action(self, message: str, titles: list[str], add: str) -> str | tuple[str, int]:
+    def _list_action(self, message: str, titles: list[str], add: str) -> ListAction:
         """The menu of a list answer: "add", "done", ("change", i) or ("remove", i) (removal confirmed first)."""
         choices = [Choice(add, "add")]
         choices += [Choice(f"Change {shorten(title)}", ("change", i)) for i, title in enumerate(titles)]

@@ -29,10 +29,11 @@ class PlainConsultation:
         """Walk the components from where the session stands; 0 when finished, 130 when interrupted."""
         try:
             start, field = self._resume_point()
-            at: int | None = self.components.index(start)
-            self._intro(at)
+            first = self.components.index(start)
+            self._intro(first)
+            at: int | None = first
             if field is not None:  # stopped in the middle of this component: straight back to where it stopped
-                at = self._carry_on(at, field)
+                at = self._carry_on(first, field)
             while at is not None:
                 while at is not None and at < len(self.components):
                     at = self._visit(at)

@@ -8,16 +8,19 @@ decides what is saved. Nothing here ever returns None for "interrupted".
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import questionary
 from prompt_toolkit.filters import emacs_insert_mode, vi_insert_mode
-from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from questionary import Choice
 
 from backcoach.errors import BackcoachError
 from backcoach.textclean import MAX_TEXT_BYTES, clean_text
+
+if TYPE_CHECKING:
+    from prompt_toolkit.buffer import Buffer
 
 # A text prompt holds at most this many characters: one more than a field can store (so the answer is refused
 # with the size limit, not cut short silently), and typing or pasting beyond it is dropped as it arrives.
@@ -39,7 +42,7 @@ def _stop_keys() -> KeyBindings:
     keys = KeyBindings()
 
     @keys.add("c-d", eager=True)
-    def _(event) -> None:
+    def _(event: KeyPressEvent) -> None:
         event.app.exit(exception=EOFError, style="class:aborting")
 
     return keys
@@ -54,17 +57,17 @@ def _capped_input_keys(limit: int) -> KeyBindings:
     """
     keys = KeyBindings()
 
-    def insert(buffer, data: str) -> None:
+    def insert(buffer: Buffer, data: str) -> None:
         room = limit - len(buffer.text)
         if room > 0:
             buffer.insert_text(data[:room])
 
     @keys.add(Keys.Any, filter=vi_insert_mode | emacs_insert_mode, save_before=lambda event: False)
-    def _(event) -> None:
+    def _(event: KeyPressEvent) -> None:
         insert(event.current_buffer, event.data * min(event.arg, limit))
 
     @keys.add(Keys.BracketedPaste)
-    def _(event) -> None:
+    def _(event: KeyPressEvent) -> None:
         insert(event.current_buffer, event.data.replace("\r\n", "\n").replace("\r", "\n"))
 
     return keys
@@ -75,7 +78,8 @@ def ask(question: questionary.Question, *, text_limit: int | None = None) -> Any
     `text_limit` (characters)."""
     app = question.application
     extra = [_capped_input_keys(text_limit)] if text_limit is not None else []
-    app.key_bindings = merge_key_bindings([app.key_bindings, *extra, _stop_keys()])
+    own = [app.key_bindings] if app.key_bindings is not None else []  # questionary's prompts always have theirs
+    app.key_bindings = merge_key_bindings([*own, *extra, _stop_keys()])
     try:
         return question.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
@@ -104,7 +108,7 @@ def text(message: str, default: str = "", *, keep: Callable[[str], None] | None 
         raise
 
 
-def number(message: str, lo: int, hi: int, default: int | None = None, *, instruction: str | None = None):
+def number(message: str, lo: int, hi: int, default: int | None = None, *, instruction: str | None = None) -> int | None:
     """A whole number from lo to hi, or None when left empty."""
 
     def valid(answer: str) -> bool | str:

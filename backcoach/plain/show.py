@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from rich.console import Console, ConsoleOptions
 from rich.text import Text
 
-from backcoach.protocol import Field, Option, Protocol
+from backcoach.protocol import Field, Option, Protocol, Stage
 from backcoach.summary.build import rating_text
 from backcoach.textclean import strip_unsafe
 
@@ -67,7 +67,7 @@ def shorten(text: str, width: int = 50) -> str:
     return line if len(line) <= width else line[: width - 1].rstrip() + "…"
 
 
-def label_of(options: tuple[Option, ...], option_id: str | None) -> str:
+def label_of(options: tuple[Option, ...] | tuple[Stage, ...], option_id: str | None) -> str:
     return next((o.label for o in options if o.id == option_id), option_id or "")
 
 
@@ -79,7 +79,9 @@ def goal_lines(protocol: Protocol, goal: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def review_lines(protocol: Protocol, spec: Field, review: Mapping[str, Any], goal: Mapping[str, Any] | None):
+def review_lines(
+    protocol: Protocol, spec: Field, review: Mapping[str, Any], goal: Mapping[str, Any] | None
+) -> list[str]:
     """One follow-up evaluation of a goal: attainment, its note, the decision and any revised wording."""
     lines = [goal.get("text", "") if goal else review["goal_id"]]
     lines.append(f"  {label_of(spec.attainment, review.get('attainment')) or '—'}")
@@ -107,23 +109,25 @@ def warning_sign_lines(protocol: Protocol) -> Lines:
 def answer_lines(protocol: Protocol, spec: Field, value: Any, goals: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """An answer as lines; `goals` (id → goal) names the goals a goal review refers to."""
     kind = spec.type
-    if kind == "text":
-        return value.splitlines() or [value]
-    if kind == "choice":
-        return [label_of(protocol.options(spec), value)]
-    if kind == "stage":
-        return [label_of(protocol.guidance.stages, value)]
-    if kind == "multi":
-        return [label_of(protocol.options(spec), v) for v in value]
-    if kind == "scale":
-        return [f"{value} ({spec.min}–{spec.max})"]
-    if kind == "goal_list":
-        return [line for goal in value for line in goal_lines(protocol, goal)]
-    if kind == "rating_list":
-        return [f"{item['item']}: {rating_text(item['rating'])}" for item in value]
-    if kind == "goal_review":
-        return [line for r in value for line in review_lines(protocol, spec, r, goals.get(r["goal_id"]))]
-    return [str(value)]
+    match kind:
+        case "text":
+            return value.splitlines() or [value]
+        case "choice":
+            return [label_of(protocol.options(spec), value)]
+        case "stage":
+            return [label_of(protocol.guidance.stages, value)]
+        case "multi":
+            return [label_of(protocol.options(spec), v) for v in value]
+        case "scale":
+            return [f"{value} ({spec.min}–{spec.max})"]
+        case "goal_list":
+            return [line for goal in value for line in goal_lines(protocol, goal)]
+        case "rating_list":
+            return [f"{item['item']}: {rating_text(item['rating'])}" for item in value]
+        case "goal_review":
+            return [line for r in value for line in review_lines(protocol, spec, r, goals.get(r["goal_id"]))]
+        case _:
+            assert_never(kind)
 
 
 def answer_block(protocol: Protocol, spec: Field, value: Any, goals: Mapping[str, Any]) -> Lines:

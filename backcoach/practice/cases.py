@@ -13,12 +13,12 @@ from typing import Any
 
 from backcoach.errors import BackcoachError, UsageError
 from backcoach.model import normalise_answer
-from backcoach.protocol import Component, PackReader, Protocol, read_pack, seed_file
+from backcoach.protocol import Component, FieldType, PackReader, Protocol, read_pack, seed_file
 
 CHECKS = ("asked", "answered", "unanswered", "chose", "goals", "reviewed")
 CASES_DIR = "cases"
 MAX_CASE_ID = 40  # attempt ids are '<case id>-<6 characters>' and patient ids allow 64
-_CHOICE_TYPES = ("choice", "multi", "stage")
+_CHOICE_TYPES: tuple[FieldType, ...] = ("choice", "multi", "stage")
 
 # Which optional keys each kind of rubric check takes ("field" is required where marked).
 _CHECK_KEYS: dict[str, tuple[str, ...]] = {
@@ -30,7 +30,7 @@ _CHECK_KEYS: dict[str, tuple[str, ...]] = {
     "reviewed": ("field",),
 }
 _FIELD_REQUIRED = ("unanswered", "chose")
-_FIELD_TYPE = {"goals": "goal_list", "reviewed": "goal_review"}
+_FIELD_TYPE: dict[str, FieldType] = {"goals": "goal_list", "reviewed": "goal_review"}
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def _patient(r: PackReader, raw: Any) -> SimulatedPatient:
     return SimulatedPatient(**t)
 
 
-def _responses(r: PackReader, protocol: Protocol, values: list) -> tuple[Response, ...]:
+def _responses(r: PackReader, protocol: Protocol, values: list[Any]) -> tuple[Response, ...]:
     out: list[Response] = []
     for i, raw in enumerate(values):
         p = f"responses[{i}]"
@@ -195,7 +195,7 @@ def _item(r: PackReader, protocol: Protocol, raw: Any, path: str) -> RubricItem:
         if field_id not in {f.id for f in comp.fields}:
             raise r.fail(f"{path}.field", f"no field {field_id!r} in {comp.id}")
         ftype = comp.field(field_id).type
-        wanted = _CHOICE_TYPES if check == "chose" else (_FIELD_TYPE.get(check),) if check in _FIELD_TYPE else None
+        wanted = _CHOICE_TYPES if check == "chose" else (_FIELD_TYPE[check],) if check in _FIELD_TYPE else None
         if wanted and ftype not in wanted:
             raise r.fail(
                 f"{path}.field", f"{comp.id}.{field_id} is a {ftype} field; a {check!r} check needs {'/'.join(wanted)}"
@@ -241,8 +241,8 @@ def _item(r: PackReader, protocol: Protocol, raw: Any, path: str) -> RubricItem:
     )
 
 
-def _earlier(r: PackReader, protocol: Protocol, values: list) -> tuple[EarlierSession, ...]:
-    sessions = []
+def _earlier(r: PackReader, protocol: Protocol, values: list[Any]) -> tuple[EarlierSession, ...]:
+    sessions: list[EarlierSession] = []
     for i, raw in enumerate(values):
         p = f"earlier_sessions[{i}]"
         t = r.table(raw, p, {"days_ago": int, "answers": list})

@@ -31,7 +31,9 @@ class Attempt:
     earlier_goals: tuple[GoalState, ...] = ()
 
     @classmethod
-    def of(cls, protocol: Protocol, record: PatientRecord, session: Session, asked: frozenset) -> Attempt:
+    def of(
+        cls, protocol: Protocol, record: PatientRecord, session: Session, asked: frozenset[tuple[str, int]]
+    ) -> Attempt:
         """The attempt in `session` of the simulated patient's `record` (its active earlier goals derived)."""
         goals = tuple(g for g in goal_states(record, protocol, upto=session) if g.active)
         return cls(session, frozenset(asked), goals)

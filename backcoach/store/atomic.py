@@ -285,7 +285,8 @@ class AtomicJSONStorage(Storage):
             if not isinstance(data, dict):
                 raise DamagedFile(self.path, "not a backcoach patient file")
             self._data, self._stamp = data, stamp
-        return json.loads(json.dumps(self._data))  # TinyDB mutates what it reads
+        copy: dict[str, Any] = json.loads(json.dumps(self._data))  # TinyDB mutates what it reads
+        return copy
 
     def write(self, data: dict[str, Any]) -> None:
         """Replace the file, unless it is no longer the one read or last written here (another program changed,

@@ -1,5 +1,7 @@
 """Store errors, each a one-line message for the user."""
 
+from pathlib import Path
+
 from backcoach.errors import BackcoachError, IntegrityError
 
 
@@ -17,7 +19,7 @@ class PatientLocked(BackcoachError):
 class DamagedFile(IntegrityError):
     """A patient file cannot be read. It is never overwritten; `db check --repair` restores the .bak."""
 
-    def __init__(self, path, reason: str):
+    def __init__(self, path: Path, reason: str):
         self.path, self.reason = path, reason
         super().__init__(f"{path} is damaged ({reason}); run `backcoach db check`")
 
@@ -26,7 +28,7 @@ class FileChangedOnDisk(IntegrityError):
     """A patient file open for writing was replaced or changed by something else since it was read: saving would
     overwrite that (and make it the .bak), so the save is refused."""
 
-    def __init__(self, path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         super().__init__(
             f"{path} was changed by another program since backcoach opened it; not saved over it "

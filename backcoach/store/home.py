@@ -23,6 +23,7 @@ from backcoach.model import (
     new_id,
     now,
 )
+from backcoach.protocol import Protocol
 from backcoach.store.atomic import AtomicJSONStorage, atomic_write, dump_json, read_json
 from backcoach.store.errors import DamagedFile, PatientNotFound
 from backcoach.store.lock import PatientLock
@@ -71,7 +72,9 @@ class IndexEntry:
         except ValueError:
             return None
         try:  # what it shows is cleaned and bounded like typed text
-            text = {key: loaded_text(value, field=key) for key, value in raw.items() if isinstance(value, str)}
+            text: dict[str, Any] = {
+                key: loaded_text(value, field=key) for key, value in raw.items() if isinstance(value, str)
+            }
         except BackcoachError:
             return None
         return replace(entry, **text)
@@ -172,7 +175,7 @@ class PatientWriter:
             self.record.patient.updated = now()
         self._db.table("patient").upsert(self.record.patient.to_dict(), where("id") == self.record.patient.id)
 
-    def start_session(self, protocol) -> Session:
+    def start_session(self, protocol: Protocol) -> Session:
         """Resume the open session if there is one (nothing is written), else start and save a new one."""
         if self.record.open_session is not None:
             return self.record.open_session

@@ -10,12 +10,13 @@ import contextlib
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
 from backcoach.store.atomic import FILE_MODE
 from backcoach.store.errors import PatientLocked
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only (sys.platform: a test mypy follows)
     import msvcrt
 
     def _try_lock(fd: int) -> bool:

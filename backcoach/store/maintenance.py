@@ -135,7 +135,7 @@ def _leftover_temps(home: Home, folder: Path, where: str, report: CheckReport, r
             report.problems.append(f"{name}: left by an interrupted save; not removed: {exc.strerror or exc}")
         finally:
             if lock is not None:
-                lock.release(remove=not (home.patients_dir / f"{owner.group(1)}.json").exists())
+                lock.release(remove=not (home.patients_dir / f"{lock.patient_id}.json").exists())
 
 
 def _lock_problem(path: Path) -> str | None:
@@ -353,7 +353,8 @@ def backup_members(home: Home) -> tuple[list[Path], list[Path]]:
     that is neither a folder nor one of those: links and special files (a link could copy any file on the computer
     into the backup, a named pipe would block it for ever), and files whose path is not UTF-8 text (no zip can name
     them; backcoach never makes such a name: see `left_out_reason`)."""
-    files, skipped = [], []
+    files: list[Path] = []
+    skipped: list[Path] = []
     if not home.root.is_dir():
         return files, skipped
     for folder, dirs, names in os.walk(home.root, onerror=_unlistable):  # never follows links to folders

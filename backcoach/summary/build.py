@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, assert_never
 
 from backcoach.model import GoalState, PatientRecord, Session, fitting_record, goal_states
 from backcoach.protocol import Field, Protocol
@@ -123,24 +123,28 @@ def _review_items(spec: Field, reviews: list[dict[str, Any]], goals: dict[str, G
 
 def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[str, GoalState]) -> Entry:
     t = spec.type
-    if t == "text":
-        return Entry(spec.label, text=_v(value))
-    if t == "choice":
-        return Entry(spec.label, text=_option_label(protocol, spec, value))
-    if t == "stage":
-        return Entry(spec.label, text=next((s.label for s in protocol.guidance.stages if s.id == value), value))
-    if t == "multi" and spec.options_from == "red_flags":
-        return Entry(spec.label, items=_red_flags_gone_through(protocol, value))
-    if t == "multi":
-        return Entry(spec.label, items=tuple(Item(o.label) for o in protocol.options(spec) if o.id in value))
-    if t == "scale":
-        return Entry(spec.label, text=_scale_text(spec, value))
-    if t == "goal_list":
-        return Entry(spec.label, items=_goal_items(protocol, value, flags=True))
-    if t == "rating_list":
-        items = tuple(Item(f"{_v(r['item'])}: {rating_text(r['rating'], spec.max)}") for r in value)
-        return Entry(spec.label, items=items)
-    return Entry(spec.label, items=_review_items(spec, value, goals))
+    match t:
+        case "text":
+            return Entry(spec.label, text=_v(value))
+        case "choice":
+            return Entry(spec.label, text=_option_label(protocol, spec, value))
+        case "stage":
+            return Entry(spec.label, text=next((s.label for s in protocol.guidance.stages if s.id == value), value))
+        case "multi" if spec.options_from == "red_flags":
+            return Entry(spec.label, items=_red_flags_gone_through(protocol, value))
+        case "multi":
+            return Entry(spec.label, items=tuple(Item(o.label) for o in protocol.options(spec) if o.id in value))
+        case "scale":
+            return Entry(spec.label, text=_scale_text(spec, value))
+        case "goal_list":
+            return Entry(spec.label, items=_goal_items(protocol, value, flags=True))
+        case "rating_list":
+            items = tuple(Item(f"{_v(r['item'])}: {rating_text(r['rating'], spec.max)}") for r in value)
+            return Entry(spec.label, items=items)
+        case "goal_review":
+            return Entry(spec.label, items=_review_items(spec, value, goals))
+        case _:
+            assert_never(t)
 
 
 def _red_flags_gone_through(protocol: Protocol, value: list[str]) -> tuple[Item, ...]:
@@ -180,8 +184,8 @@ def _attainment_grid(protocol: Protocol, states: list[GoalState], session: Sessi
     if not review_fields:
         return None
     spec = review_fields[0][1]
-    labels = {o.id: o.label for o in spec.attainment}
-    decisions = {o.id: o.label for o in spec.decisions}
+    labels: dict[str | None, str] = {o.id: o.label for o in spec.attainment}  # looked up by attainment or None
+    decisions: dict[str | None, str] = {o.id: o.label for o in spec.decisions}
     rows = []
     for state in states:
         if state.set_in == session.id:
@@ -201,15 +205,16 @@ def rating_text(rating: int | None, out_of: int | None = None) -> str:
     return f"{rating}/{out_of}" if out_of else str(rating)
 
 
-def _rating_grid(spec: Field, before: list[dict], after: list[dict]) -> Grid:
+def _rating_grid(spec: Field, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Grid:
     old = {r["id"]: r for r in before}
     new = {r["id"]: r for r in after}
     rows = []
     for rid in [*old, *(i for i in new if i not in old)]:
         b, a = old.get(rid), new.get(rid)
-        rated = a and b and a["rating"] is not None and b["rating"] is not None
-        change = f"{a['rating'] - b['rating']:+d}" if rated else "—"
-        item = _v((a or b)["item"])
+        change = "—"
+        if a and b and a["rating"] is not None and b["rating"] is not None:
+            change = f"{a['rating'] - b['rating']:+d}"
+        item = _v(a["item"] if a is not None else old[rid]["item"])  # rid is new's, else old's
         rows.append((item, rating_text(b["rating"]) if b else "—", rating_text(a["rating"]) if a else "—", change))
     return Grid((spec.item_label or spec.label, "Before", "After", "Change"), tuple(rows))
 
@@ -286,22 +291,28 @@ def clinician_summary(
 
 def _handout_entry(protocol: Protocol, spec: Field, value: Any, goals: list[GoalState]) -> Entry | None:
     t = spec.type
-    if t == "goal_list":
-        items = _goal_items(protocol, [g.goal for g in goals if g.active], flags=False)
-        return Entry(items=items) if items else None
-    if t == "text":
-        return Entry(text=_v(value)) if value else None
-    if t == "multi" and spec.options_from == "red_flags":  # the handout gives them a section per tier
-        return None
-    if t == "multi" and value:
-        return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec) if o.id in value))
-    if t == "choice" and value:
-        return Entry(text=_option_label(protocol, spec, value))
-    if t == "scale" and value is not None:
-        return Entry(spec.label, text=_scale_text(spec, value))
-    if t == "rating_list" and value:
-        return Entry(items=tuple(Item(_v(r["item"])) for r in value))
-    return None  # stage and goal review are clinical only
+    match t:
+        case "goal_list":
+            items = _goal_items(protocol, [g.goal for g in goals if g.active], flags=False)
+            return Entry(items=items) if items else None
+        case "text" if value:
+            return Entry(text=_v(value))
+        case "multi" if spec.options_from == "red_flags":  # the handout gives them a section per tier
+            return None
+        case "multi" if value:
+            return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec) if o.id in value))
+        case "choice" if value:
+            return Entry(text=_option_label(protocol, spec, value))
+        case "scale" if value is not None:
+            return Entry(spec.label, text=_scale_text(spec, value))
+        case "rating_list" if value:
+            return Entry(items=tuple(Item(_v(r["item"])) for r in value))
+        case "text" | "multi" | "choice" | "scale" | "rating_list":  # not answered
+            return None
+        case "stage" | "goal_review":  # clinical only
+            return None
+        case _:
+            assert_never(t)
 
 
 def _warning_sign_sections(protocol: Protocol, section_id: str) -> list[Section]:

@@ -6,6 +6,7 @@ Every string enters Rich as `Text`, never as markup, so `[bold]` or `[@click=…
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -96,17 +97,24 @@ def renderable(doc: Document) -> RenderableType:
     return Group(*parts)
 
 
-def _console(**kwargs) -> Console:
+def _console(file: io.StringIO | None = None, **kwargs: Any) -> Console:
     return Console(
-        file=io.StringIO(), width=WIDTH, markup=False, highlight=False, emoji=False, legacy_windows=False, **kwargs
+        file=file or io.StringIO(),
+        width=WIDTH,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        **kwargs,
     )
 
 
 def to_text(doc: Document) -> str:
     """Plain text, wrapped at WIDTH columns, no colour codes, no trailing spaces."""
-    console = _console(color_system=None, force_terminal=False)
+    out = io.StringIO()
+    console = _console(out, color_system=None, force_terminal=False)
     console.print(renderable(doc))
-    return "\n".join(line.rstrip() for line in console.file.getvalue().splitlines()) + "\n"
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
 
 
 def to_svg(doc: Document) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -82,7 +83,7 @@ class BackcoachApp(OneLineCrash):
         self._quit_unsaved = False
         self.export_folder: Path | None = None  # where the last export went: the export dialog offers it again
 
-    def on_mount(self) -> None:
+    def on_mount(self, event: events.Mount) -> None:  # PracticeApp's prevents this default
         if self.patient_id is None or not self.open_consultation(self.patient_id):
             self.go_home()
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+if TYPE_CHECKING:
+    from backcoach.tui.app import BackcoachApp
+
 
 class BackcoachCommands(Provider):
     def commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        found = [("Switch light/dark theme", "Toggle between the light and the dark theme", self.app.toggle_dark)]
+        app = cast("BackcoachApp", self.app)
+        found = [("Switch light/dark theme", "Toggle between the light and the dark theme", app.toggle_dark)]
         palette = getattr(self.screen, "palette_commands", None)
         return (palette() if palette else []) + found
 

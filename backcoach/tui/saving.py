@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from backcoach.consultation import Consultation
 from backcoach.errors import BackcoachError
+from backcoach.model import Session
 
 DELAY = 0.4
 MAX_DELAY = 1.0
@@ -92,7 +93,7 @@ class Autosaver:
             self._write(self._changes, self.consultation.snapshot(), threaded=False)
         return not self.pending
 
-    def _write(self, seq: int, snapshot, *, threaded: bool) -> None:
+    def _write(self, seq: int, snapshot: Session, *, threaded: bool) -> None:
         with self._lock:
             if seq <= self._written:
                 return  # a newer snapshot is already on disk

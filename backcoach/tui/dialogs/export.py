@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +30,9 @@ from backcoach.model import PatientRecord, Session
 from backcoach.protocol import Protocol
 from backcoach.tui.display import day, literal
 from backcoach.tui.widgets.fields import steady
+
+if TYPE_CHECKING:
+    from backcoach.tui.app import BackcoachApp
 
 DEFAULT_FOLDER = "backcoach-exports"
 
@@ -52,7 +56,7 @@ def default_folder() -> Path:
         return Path.home() / DEFAULT_FOLDER
 
 
-def problem(exc: Exception, folder: Path) -> str:
+def problem(exc: BaseException, folder: Path) -> str:
     """One line for the user; never a traceback."""
     if isinstance(exc, BackcoachError):
         return str(exc)
@@ -116,7 +120,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def chosen(self, set_id: str) -> str:
         button = self.query_one(f"#{set_id}", RadioSet).pressed_button
-        return button.name if button else ""
+        return button.name if button and button.name else ""
 
     def show_formats(self, kind: str) -> None:
         """The record has one format; the handout and the summary share the choice of the others."""
@@ -124,7 +128,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.query_one("#record-format").display = kind == "record"
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        if event.radio_set.id == "kind":
+        if event.radio_set.id == "kind" and event.pressed.name is not None:
             self.show_formats(event.pressed.name)
 
     # --- writing --------------------------------------------------------------------------------------------
@@ -164,7 +168,7 @@ class ExportDialog(ModalScreen[Path | None]):
         elif worker.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             folder, self.writing_to = self.writing_to, None
             self.query_one("#export", Button).disabled = False
-            self.show_error(problem(worker.error, folder) if worker.error else "Export cancelled.")
+            self.show_error(problem(worker.error, folder) if worker.error and folder else "Export cancelled.")
 
     def show_error(self, message: str) -> None:
         """The error in place of the hint (the dialog keeps its height at 80×24); no message shows the hint again."""
@@ -182,7 +186,7 @@ def offer_export(
 ) -> None:
     """Open the dialog over `screen`; when a file is written, say where (a notification, and
     `shown(path)` on the screen if given) and offer that folder next time."""
-    app = screen.app
+    app = cast("BackcoachApp", screen.app)
 
     def done(path: Path | None) -> None:
         if path is not None:

@@ -7,12 +7,24 @@ more at start-up). On an old laptop each pass over a consultation costs millisec
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import events
 from textual.screen import Screen
 
+if TYPE_CHECKING:
+    from backcoach.tui.app import BackcoachApp
 
-class AppScreen(Screen):
+
+class AppScreen(Screen[None]):
     _shown_once = False
+
+    @property
+    def backcoach(self) -> BackcoachApp:
+        """The app, typed: its home, pack and clock, and where to go next (open_patient, leave_consultation …).
+
+        Textual types `self.app` as any App; every screen of this package runs in a BackcoachApp (or PracticeApp)."""
+        return cast("BackcoachApp", self.app)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # runs before Screen's own handler: the first time, the widgets were styled moments ago as they mounted

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -91,7 +92,7 @@ class ConsultScreen(AppScreen):
         self.opened = False  # its first component shown (on_mount is done): what tests and scripts wait for
 
     def app_clock(self) -> datetime:
-        return self.app.clock()
+        return self.backcoach.clock()
 
     # --- layout ---------------------------------------------------------------------------------------------
     def heading(self) -> str:
@@ -181,11 +182,12 @@ class ConsultScreen(AppScreen):
         return phase.components[0]
 
     async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id != self.current.id:
+        if event.option.id is not None and event.option.id != self.current.id:
             await self.goto(event.option.id, focus=False)
 
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        await self.goto(event.option.id, focus=True)
+        if event.option.id is not None:
+            await self.goto(event.option.id, focus=True)
 
     async def action_step(self, delta: int) -> None:
         comps = self.protocol.components
@@ -261,7 +263,7 @@ class ConsultScreen(AppScreen):
     # --- leaving --------------------------------------------------------------------------------------------
     def action_back(self) -> None:
         if self.finish():
-            self.app.leave_consultation(self.consultation.patient.id)
+            self.backcoach.leave_consultation(self.consultation.patient.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Finish shows dimmed on a read-only session: there is nothing to complete."""
@@ -285,16 +287,16 @@ class ConsultScreen(AppScreen):
         """Complete the session, release the patient and show the summary (practice mode shows feedback)."""
         self.consultation.complete()
         self.finish()
-        self.app.show_summary(self.consultation)
+        self.backcoach.show_summary(self.consultation)
 
     def palette_commands(self) -> list[Command]:
         """What the command palette offers on this screen."""
         commands: list[Command] = [
-            (f"Go to phase: {p.title}", "Show this phase's components", lambda p=p: self.run_goto(p.components[0]))
+            (f"Go to phase: {p.title}", "Show this phase's components", partial(self.run_goto, p.components[0]))
             for p in self.protocol.phases
         ]
         commands += [
-            (f"Go to {c.number}. {c.title}", "Open this component", lambda c=c: self.run_goto(c))
+            (f"Go to {c.number}. {c.title}", "Open this component", partial(self.run_goto, c))
             for c in self.protocol.components
         ]
         commands += [

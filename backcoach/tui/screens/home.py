@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
@@ -44,7 +45,7 @@ class HomeScreen(AppScreen):
         self.entries: list[IndexEntry] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(literal(self.app.protocol.title), id="topbar")
+        yield Static(literal(self.backcoach.protocol.title), id="topbar")
         yield steady(Input(placeholder="Type to filter patients by name or id", id="filter"))
         yield DataTable(id="patients", cursor_type="row", zebra_stripes=True)
         yield Static(id="count")
@@ -56,11 +57,11 @@ class HomeScreen(AppScreen):
         self.reload()
         self.query_one("#filter", Input).focus()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
-        self.entries = [e for e in self.app.home.index() if not e.archived]
+        self.entries = [e for e in self.backcoach.home.index() if not e.archived]
         self.show(select)
 
     def show(self, select: str | None = None) -> None:
@@ -90,7 +91,8 @@ class HomeScreen(AppScreen):
         self.action_open()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_patient(event.row_key.value)
+        if event.row_key.value is not None:
+            self.backcoach.open_patient(event.row_key.value)
 
     def highlighted(self) -> str | None:
         table = self.query_one(DataTable)
@@ -105,15 +107,15 @@ class HomeScreen(AppScreen):
     def action_open(self) -> None:
         pid = self.highlighted()
         if pid is not None:
-            self.app.open_patient(pid)
+            self.backcoach.open_patient(pid)
 
     def action_new_patient(self) -> None:
         def added(pid: str | None) -> None:
             if pid is not None:
                 self.reload(select=pid)
-                self.app.open_patient(pid)
+                self.backcoach.open_patient(pid)
 
-        self.app.push_screen(NewPatientDialog(self.app.home), added)
+        self.app.push_screen(NewPatientDialog(self.backcoach.home), added)
 
     def action_archive(self) -> None:
         pid = self.highlighted()
@@ -125,7 +127,7 @@ class HomeScreen(AppScreen):
             if not yes:
                 return
             try:
-                self.app.home.archive(pid)
+                self.backcoach.home.archive(pid)
             except BackcoachError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, DataTable, Static
@@ -50,13 +51,13 @@ class PatientScreen(AppScreen):
         self.reload()
         self.query_one(DataTable).focus()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         self.reload()
 
     def reload(self) -> None:
         """Show the record as stored; the cursor stays on the session it was on."""
         current = self.highlighted()
-        record = self.record = self.app.home.load(self.patient_id)
+        record = self.record = self.backcoach.home.load(self.patient_id)
         p = record.patient
         self.query_one("#topbar", Static).update(literal(f"{p.name} ({p.id}) · born {p.born or '—'}"))
         if record.open_session:
@@ -66,9 +67,9 @@ class PatientScreen(AppScreen):
         self.query_one("#start", Button).label = label
         table = self.query_one(DataTable)
         table.clear()
-        total = len(self.app.protocol.components)
+        total = len(self.backcoach.protocol.components)
         for s in reversed(record.sessions):
-            covered = f"{len(s.covered(self.app.protocol))}/{total}"
+            covered = f"{len(s.covered(self.backcoach.protocol))}/{total}"
             table.add_row(day(s.started), s.kind, s.status, covered, key=s.id)
         if current is not None and any(s.id == current.id for s in record.sessions):
             table.move_cursor(row=table.get_row_index(current.id))
@@ -77,7 +78,7 @@ class PatientScreen(AppScreen):
         self.action_start()
 
     def action_start(self) -> None:
-        self.app.open_consultation(self.patient_id)
+        self.backcoach.open_consultation(self.patient_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.open_session(event.row_key.value)
@@ -87,19 +88,22 @@ class PatientScreen(AppScreen):
         if table.row_count:
             self.open_session(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
-    def open_session(self, session_id: str) -> None:
+    def open_session(self, session_id: str | None) -> None:
+        if self.record is None or session_id is None:  # a row's key is its session's id; the record is loaded
+            return
         session = self.record.session(session_id)
         if session.is_open:
-            self.app.open_consultation(self.patient_id)
+            self.backcoach.open_consultation(self.patient_id)
         else:
-            self.app.view_session(self.record, session)
+            self.backcoach.view_session(self.record, session)
 
     # --- export -----------------------------------------------------------------------------------------------
     def highlighted(self) -> Session | None:
         table = self.query_one(DataTable)
         if self.record is None or not table.row_count:
             return None
-        return self.record.session(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        session_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.record.session(session_id) if session_id is not None else None
 
     def to_export(self) -> Session | None:
         """The highlighted session when it is completed (an open one can still change), else the latest completed."""
@@ -111,7 +115,7 @@ class PatientScreen(AppScreen):
 
     def action_export(self) -> None:
         session = self.to_export()
-        if session is None:
+        if session is None or self.record is None:  # a session to export comes from the record
             self.notify("Nothing to export yet: a session can be exported once it is completed.", markup=False)
             return
         if session is not self.highlighted():
@@ -130,4 +134,4 @@ class PatientScreen(AppScreen):
         ]
 
     def action_back(self) -> None:
-        self.app.go_home()
+        self.backcoach.go_home()

@@ -8,6 +8,7 @@ instead of the clinician's summary.
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -77,7 +78,7 @@ class PracticeScreen(ConsultScreen):
     def new_form(self, component: Component) -> ComponentForm:
         return PracticeForm(self.practice, component)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         if not self.card_shown:
             self.card_shown = True
             note = self.practice.carrying_on() if self.practice.resumed else ""

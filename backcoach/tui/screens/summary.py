@@ -37,7 +37,7 @@ class SummaryScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
-            yield Static(clinician_renderable(self.record, self.session, self.app.protocol))
+            yield Static(clinician_renderable(self.record, self.session, self.backcoach.protocol))
         yield ExportedLine()
         yield KeyFooter()
 
@@ -45,7 +45,7 @@ class SummaryScreen(AppScreen):
         self.query_one("#summary").focus()
 
     def action_home(self) -> None:
-        self.app.go_home()
+        self.backcoach.go_home()
 
     def action_export(self) -> None:
         from backcoach.tui.dialogs.export import offer_export

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -66,13 +69,13 @@ class Said(Static):
 class Conversation(VerticalScroll):
     """The case's background and opening, then every question asked and the simulated patient's answer."""
 
-    def __init__(self, practice: PracticeSession, **kwargs):
+    def __init__(self, practice: PracticeSession, **kwargs: Any):
         super().__init__(**kwargs)
         self.practice = practice
         patient = practice.case.patient
         self.latest = self._said(patient.name, practice.opening)  # the background was read in the case card
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         patient = self.practice.case.patient
         yield Static(literal("Background", "bold") + "\n" + literal(patient.background), classes="background")
         yield self.latest

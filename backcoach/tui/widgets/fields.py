@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import SelectionList, Static, TextArea
+from textual.widgets import Input, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from backcoach.consultation import Consultation
@@ -84,7 +84,10 @@ def first_focusable(parent: Widget) -> Widget | None:
     return next((w for w in parent.query("*") if w.focusable), None)
 
 
-def steady(widget: Widget) -> Widget:
+Blinking = TypeVar("Blinking", bound=Input | TextArea)
+
+
+def steady(widget: Blinking) -> Blinking:
     """No blinking cursor: calmer on slow terminals and remote links, and screenshots are stable."""
     widget.cursor_blink = False
     return widget

@@ -3,28 +3,42 @@ toggle key), then one answer widget per field."""
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from backcoach.consultation import Consultation
-from backcoach.protocol import Component
+from backcoach.protocol import Component, FieldType
 from backcoach.tui.display import literal
 from backcoach.tui.widgets.fields import AnswerField, ChoiceField, MultiField, ScaleField, StageField, TextField
 from backcoach.tui.widgets.goals import GoalListField
 from backcoach.tui.widgets.ratings import RatingListField
 from backcoach.tui.widgets.review import GoalReviewField
 
-FIELD_WIDGETS: dict[str, type[AnswerField]] = {
-    "text": TextField,
-    "choice": ChoiceField,
-    "multi": MultiField,
-    "scale": ScaleField,
-    "stage": StageField,
-    "goal_list": GoalListField,
-    "rating_list": RatingListField,
-    "goal_review": GoalReviewField,
-}
+
+def field_widget(field_type: FieldType) -> type[AnswerField]:
+    """The answer widget for a field of this type."""
+    match field_type:
+        case "text":
+            return TextField
+        case "choice":
+            return ChoiceField
+        case "multi":
+            return MultiField
+        case "scale":
+            return ScaleField
+        case "stage":
+            return StageField
+        case "goal_list":
+            return GoalListField
+        case "rating_list":
+            return RatingListField
+        case "goal_review":
+            return GoalReviewField
+        case _:
+            assert_never(field_type)
 
 
 def form_id(component_id: str) -> str:
@@ -46,7 +60,7 @@ class ComponentForm(VerticalScroll):
         yield from self.compose_how()
         yield Static(literal("Why?", "bold") + "\n" + literal(bullets(comp.why)), classes="why")
         for spec in comp.fields:
-            yield FIELD_WIDGETS[spec.type](self.consultation, comp, spec)
+            yield field_widget(spec.type)(self.consultation, comp, spec)
 
     def compose_how(self) -> ComposeResult:
         """The How? bullets: what the clinician asks (practice mode makes them askable)."""

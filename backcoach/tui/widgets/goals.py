@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
@@ -16,7 +16,7 @@ from backcoach.model import new_id
 from backcoach.protocol import Protocol
 from backcoach.tui.display import literal
 from backcoach.tui.widgets.fields import steady
-from backcoach.tui.widgets.items import ItemListField
+from backcoach.tui.widgets.items import ItemCard, ItemListField
 
 
 def line_input(value: str, placeholder: str, name: str) -> Input:
@@ -25,7 +25,7 @@ def line_input(value: str, placeholder: str, name: str) -> Input:
     return steady(field)
 
 
-class GoalCard(Vertical):
+class GoalCard(ItemCard):
     """One goal: its words, the pain-focus hint when it applies, and the SMART parts."""
 
     def __init__(self, protocol: Protocol, goal: dict[str, Any], number: int):
@@ -62,7 +62,7 @@ class GoalCard(Vertical):
             self.pain_hint(self.query_one(".pain-hint", Static), event.value)
 
 
-class GoalListField(ItemListField):
+class GoalListField(ItemListField[GoalCard]):
     ITEM = GoalCard
 
     def compose_input(self) -> ComposeResult:

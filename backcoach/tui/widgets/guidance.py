@@ -3,6 +3,8 @@ red flags and attainment prompts, for the fields of the component on screen."""
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from textual.content import Content
 
 from backcoach.model import Session
@@ -40,19 +42,24 @@ def guidance_for(protocol: Protocol, component: Component, session: Session) -> 
     blocks: list[Content] = []
     for spec in component.fields:
         answer = session.answer(component.id, spec.id)
-        if spec.type == "stage":
-            blocks += [_item(s.label, s.address, s.id == answer) for s in g.stages]
-            blocks.append(literal(g.stages_source, "dim"))
-        elif spec.type == "goal_list":
-            blocks += [_item(p.label, p.prompt) for p in g.smart_parts]
-            blocks.append(literal(g.smart_source, "dim"))
-        elif spec.type == "goal_review":
-            blocks += [_item(o.label, o.prompt) for o in spec.attainment]
-        elif spec.type == "multi" and spec.options_from == "red_flags":
-            blocks += _warning_signs(protocol, answer or [])
-        elif spec.type == "multi" and spec.options_from:
-            chosen = answer or []
-            blocks += [_item(o.label, o.text, o.id in chosen) for o in protocol.options(spec)]
+        match spec.type:
+            case "stage":
+                blocks += [_item(s.label, s.address, s.id == answer) for s in g.stages]
+                blocks.append(literal(g.stages_source, "dim"))
+            case "goal_list":
+                blocks += [_item(p.label, p.prompt) for p in g.smart_parts]
+                blocks.append(literal(g.smart_source, "dim"))
+            case "goal_review":
+                blocks += [_item(o.label, o.prompt) for o in spec.attainment]
+            case "multi" if spec.options_from == "red_flags":
+                blocks += _warning_signs(protocol, answer or [])
+            case "multi" if spec.options_from:
+                chosen = answer or []
+                blocks += [_item(o.label, o.text, o.id in chosen) for o in protocol.options(spec)]
+            case "multi" | "text" | "choice" | "scale" | "rating_list":  # the pack has no guidance for these
+                pass
+            case _:
+                assert_never(spec.type)
     if not blocks:
         blocks = [literal("Why?", "bold"), *(literal(line) for line in component.why)]
     return Content("\n\n").join(blocks)

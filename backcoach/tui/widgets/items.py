@@ -3,24 +3,35 @@ removal is kept: ctrl+z puts the last removed item back where it was, and the sc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Button
 
 from backcoach.tui.widgets.fields import AnswerField, first_focusable
 
 
-class ItemListField(AnswerField):
+class ItemCard(Vertical):
+    """One item of an ItemListField (a goal, a rated activity): its value is one entry of the field's list."""
+
+    @property
+    def value(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+ItemT = TypeVar("ItemT", bound=ItemCard)
+
+
+class ItemListField(AnswerField, Generic[ItemT]):
     """Subclasses say which widget is an item (`ITEM`), how to build one from its value and how to name it."""
 
-    ITEM: type[Widget]
+    ITEM: type[ItemT]
 
     class Removed(Message):
         """An item was removed and can be brought back with `restore`."""
 
-        def __init__(self, field: ItemListField, what: str):
+        def __init__(self, field: ItemListField[Any], what: str):
             super().__init__()
             self.field, self.what = field, what
 
@@ -28,13 +39,13 @@ class ItemListField(AnswerField):
         super().__init__(*args)
         self._removed: list[tuple[int, dict[str, Any], Any]] = []  # (position, value, extra) of removed items
 
-    def items(self) -> list[Widget]:
+    def items(self) -> list[ItemT]:
         return list(self.query(self.ITEM))
 
-    def build(self, value: dict[str, Any], extra: Any, number: int) -> Widget:
+    def build(self, value: dict[str, Any], extra: Any, number: int) -> ItemT:
         raise NotImplementedError
 
-    def extra(self, item: Widget) -> Any:
+    def extra(self, item: ItemT) -> Any:
         """What an item carries besides its value (a rated activity's rating last time)."""
         return None
 
@@ -47,7 +58,7 @@ class ItemListField(AnswerField):
     def renumber(self) -> None:
         """Items that show their number update it after a removal or a restore."""
 
-    async def remove_item(self, item: Widget) -> None:
+    async def remove_item(self, item: ItemT) -> None:
         items = self.items()
         position, value = items.index(item), item.value
         self._removed.append((position, value, self.extra(item)))
@@ -55,7 +66,9 @@ class ItemListField(AnswerField):
         self.renumber()
         self.changed()
         following = self.items()[position:]
-        (first_focusable(following[0]) if following else self.query_one(".add", Button)).focus()
+        target = first_focusable(following[0]) if following else self.query_one(".add", Button)
+        if target is not None:  # an item always has an input
+            target.focus()
         what = self.name_of(value)
         noun = self.noun()
         self.post_message(self.Removed(self, f"{noun} “{what}”" if what.strip() else f"empty {noun}"))
@@ -73,4 +86,5 @@ class ItemListField(AnswerField):
         await self.mount(item, before=before)
         self.renumber()
         self.changed()
-        first_focusable(item).focus()
+        if (target := first_focusable(item)) is not None:  # an item always has an input
+            target.focus()

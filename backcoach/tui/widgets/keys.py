@@ -7,10 +7,17 @@ binding map; tests/tui/test_type_ahead.py fails if Textual changes it)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 
+if TYPE_CHECKING:  # the widget it is mixed into, for the type checker
+    from textual.widget import Widget as _Mixed
+else:
+    _Mixed = object
 
-class OwnKeys:
+
+class OwnKeys(_Mixed):
     """Mix in before the widget class (a plain mixin: Textual gathers styles and component classes along the
     widget classes only)."""
 

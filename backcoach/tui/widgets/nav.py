@@ -31,5 +31,6 @@ class ComponentNav(OptionList):
 
     def refresh_marks(self, protocol: Protocol, session: Session) -> None:
         for index in range(self.option_count):
-            comp = protocol.component(self.get_option_at_index(index).id)
-            self.replace_option_prompt_at_index(index, entry(protocol, session, comp))
+            component_id = self.get_option_at_index(index).id
+            if component_id is not None:  # every option is a component, by its id
+                self.replace_option_prompt_at_index(index, entry(protocol, session, protocol.component(component_id)))

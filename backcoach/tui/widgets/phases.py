@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -86,7 +87,7 @@ class PhaseTabs(Widget, can_focus=True):
         under.append(BAR * max(0, self.size.width - under.cell_len), bar)
         return Text("\n", no_wrap=True, end="").join([top, under])
 
-    def get_content_height(self, container, viewport, width) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 2
 
     def pick(self, phase_id: str) -> None:

@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.widgets import Button, Static, TextArea
 
 from backcoach.model import new_id
 from backcoach.tui.display import literal
 from backcoach.tui.widgets.fields import LineArea, line_area
-from backcoach.tui.widgets.items import ItemListField
+from backcoach.tui.widgets.items import ItemCard, ItemListField
 from backcoach.tui.widgets.scale import ScaleInput
 
 
-class RatingRow(Vertical):
+class RatingRow(ItemCard):
     """An item: its name whole (wrapped, over the width of the form), then its rating, last time's and ✕."""
 
     def __init__(self, item: dict[str, Any], lo: int, hi: int, placeholder: str, before: int | None):
@@ -36,7 +36,7 @@ class RatingRow(Vertical):
         return {"id": self.item_id, "item": self.query_one(LineArea).text, "rating": self.query_one(ScaleInput).value}
 
 
-class RatingListField(ItemListField):
+class RatingListField(ItemListField[RatingRow]):
     ITEM = RatingRow
 
     def compose_input(self) -> ComposeResult:

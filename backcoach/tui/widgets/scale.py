@@ -7,6 +7,7 @@ import time
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -51,10 +52,10 @@ class ScaleInput(OwnKeys, Widget, can_focus=True):
             cells.append((text, "reverse bold") if n == self.value else (text, "dim" if self.value is not None else ""))
         return Content.assemble(*cells)
 
-    def get_content_width(self, container, viewport) -> int:
+    def get_content_width(self, container: Size, viewport: Size) -> int:
         return CELL * (self.hi - self.lo + 1)
 
-    def get_content_height(self, container, viewport, width) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1
 
     def pick(self, value: int | None) -> None:
