@@ -127,7 +127,7 @@ def report(
         if fmt == "text" and sys.stdout.isatty():
             from rich.rule import Rule
 
-            from backcoach.practice.feedback import feedback_view
+            from backcoach.render.practice_feedback import feedback_view
 
             console = stdout_console()
             for i, feedback in enumerate(tally.reported):

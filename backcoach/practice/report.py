@@ -19,9 +19,9 @@ from backcoach.errors import BackcoachError
 from backcoach.locations import output_folder
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import Case, find_case
-from backcoach.practice.feedback import duration, feedback_view
 from backcoach.practice.scoring import Feedback, ItemResult
 from backcoach.protocol import Protocol
+from backcoach.render.practice_feedback import duration, feedback_view
 from backcoach.store.atomic import atomic_write
 from backcoach.textclean import json_text
 
