@@ -112,7 +112,8 @@ def report(
     from backcoach.errors import UsageError
     from backcoach.plain import command_for
     from backcoach.practice.attempts import AttemptStore
-    from backcoach.practice.report import FORMATS, collect, gather, render, resume_lines, write_reports
+    from backcoach.practice.report import FORMATS, collect, gather, resume_lines, write_reports
+    from backcoach.render.practice_report import render
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
@@ -121,7 +122,7 @@ def report(
     store = AttemptStore(home)
     results = gather(store, st.protocol())
     if out is not None:
-        tally = write_reports(results, out.expanduser(), fmt, force=force, records=home.record_folders)
+        tally = write_reports(results, out.expanduser(), fmt, render, force=force, records=home.record_folders)
     else:
         tally = collect(results)
         if fmt == "text" and sys.stdout.isatty():

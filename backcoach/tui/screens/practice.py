@@ -13,9 +13,9 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from backcoach.errors import BackcoachError
+from backcoach.practice.scoring import duration
 from backcoach.practice.session import PracticeSession
 from backcoach.protocol import Component
-from backcoach.render.practice_feedback import duration
 from backcoach.tui.dialogs.case import CaseDialog
 from backcoach.tui.display import literal
 from backcoach.tui.screens.consult import Command, ConsultScreen
