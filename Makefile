@@ -25,6 +25,7 @@ run: $(STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check backcoach tests scripts
 	$(BIN)/ruff format --check backcoach tests scripts
+	$(BIN)/lint-imports --no-cache --no-logo
 
 test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
