@@ -273,6 +273,27 @@ async def test_text_area_still_calls_the_hooks_during_layout_typing_and_pasting(
         area._rewrap_and_refresh_virtual_size()
 
 
+async def test_a_paste_into_a_line_area_goes_in_once_with_its_line_breaks_as_spaces():
+    """LineArea's _on_paste called TextArea's too, and Textual then ran TextArea's again: every paste went in twice."""
+    from textual import events
+    from textual.app import App
+
+    from backcoach.tui.widgets.textarea import LineArea
+
+    class One(App):
+        def compose(self):
+            yield LineArea(soft_wrap=True)
+
+    app = One()
+    async with app.run_test(size=(40, 10)) as pilot:
+        area = app.query_one(LineArea)
+        area.focus()
+        await pilot.press("a")
+        app.post_message(events.Paste("walking\nthe dog"))  # as the terminal driver delivers a paste
+        await pilot.pause()
+        assert area.text == "awalking the dog"
+
+
 # --- Textual: public but undocumented shapes the key bar and the screens rely on -----------------------------------
 def test_the_key_bar_and_screen_resume_still_find_what_they_read():
     from textual import events

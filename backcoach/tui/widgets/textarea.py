@@ -42,5 +42,6 @@ class LineArea(WrappingTextArea):
         await super()._on_key(event)
 
     async def _on_paste(self, event: events.Paste) -> None:
+        # TextArea's own _on_paste, which Textual runs next, inserts the text as changed here (calling it from here
+        # too inserted every paste twice)
         event.text = " ".join(event.text.splitlines())
-        await super()._on_paste(event)
