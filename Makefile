@@ -38,6 +38,8 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check backcoach tests scripts
 	$(BIN)/ruff format --check backcoach tests scripts
 	$(BIN)/mypy backcoach
+	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/vulture backcoach scripts/vulture_whitelist.py
 
 test: lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(WORKERS)

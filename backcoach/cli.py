@@ -14,19 +14,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import NoArgsIsHelpError
-from typer._click.exceptions import UsageError as ClickUsageError
-from typer.core import TyperGroup
-from typer.main import get_command_from_info, get_group_from_info
-from typer.models import CommandInfo, TyperInfo
 
 from backcoach import __version__
 from backcoach.commands import AppState, consult, db, demo, export, patient, practice, protocol
 from backcoach.errors import BackcoachError, error_line
+from backcoach.typer_private import ClickUsageError, NoArgsIsHelpError, TyperGroup, registered, to_click
 
 # The subcommands. Typer would turn every one into a Click command (inspecting each function's signature) on every
-# run; the root group below converts only the one that is run (with the same typer.main functions Typer uses), so
-# `backcoach consult ID` reaches its UI sooner.
+# run; the root group below converts only the one that is run (with the functions Typer itself uses, through
+# typer_private), so `backcoach consult ID` reaches its UI sooner.
 subcommands = typer.Typer()
 subcommands.command("consult")(consult.consult)
 subcommands.command("demo")(demo.demo)
@@ -43,21 +39,12 @@ class LazyCommands(Mapping[str, Any]):
     """The root group's `commands`: each of `subcommands` converted to a Click command when first looked up."""
 
     def __init__(self) -> None:
-        infos: list[CommandInfo | TyperInfo] = [*subcommands.registered_commands, *subcommands.registered_groups]
-        self.infos = {info.name: info for info in infos if info.name}  # each is registered with its name
+        self.infos = registered(subcommands)
         self.built: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
         if name not in self.built:
-            info = self.infos[name]
-            short, markup = app.pretty_exceptions_short, app.rich_markup_mode
-            if isinstance(info, CommandInfo):
-                built = get_command_from_info(info, pretty_exceptions_short=short, rich_markup_mode=markup)
-            else:
-                built = get_group_from_info(
-                    info, suggest_commands=app.suggest_commands, pretty_exceptions_short=short, rich_markup_mode=markup
-                )
-            self.built[name] = hinted(built)
+            self.built[name] = hinted(to_click(self.infos[name], app))
         return self.built[name]
 
     def __iter__(self) -> Iterator[str]:

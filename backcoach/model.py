@@ -167,13 +167,6 @@ class Session:
         self.updated = now()
         return True
 
-    def set_done(self, component_id: str, done: bool = True) -> None:
-        if done and component_id not in self.done:
-            self.done.append(component_id)
-        elif not done and component_id in self.done:
-            self.done.remove(component_id)
-        self.updated = now()
-
     def component_status(self, protocol: Protocol, component_id: str) -> str:
         """'not started', 'started' or 'done' (every field answered, or marked done)."""
         given = self.answers.get(component_id, {})

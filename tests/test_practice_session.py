@@ -12,8 +12,8 @@ import pytest
 from backcoach.errors import BackcoachError, UsageError
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import find_case
-from backcoach.practice.report import render
 from backcoach.practice.session import PracticeSession
+from backcoach.render.practice_report import render
 from tests.helpers import run_main as run_cli
 from tests.practice_helpers import Clock, perfect_answers
 

@@ -112,7 +112,8 @@ def report(
     from backcoach.errors import UsageError
     from backcoach.plain import command_for
     from backcoach.practice.attempts import AttemptStore
-    from backcoach.practice.report import FORMATS, collect, gather, render, resume_lines, write_reports
+    from backcoach.practice.report import FORMATS, collect, gather, resume_lines, write_reports
+    from backcoach.render.practice_report import render
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
@@ -121,13 +122,13 @@ def report(
     store = AttemptStore(home)
     results = gather(store, st.protocol())
     if out is not None:
-        tally = write_reports(results, out.expanduser(), fmt, force=force, records=home.record_folders)
+        tally = write_reports(results, out.expanduser(), fmt, render, force=force, records=home.record_folders)
     else:
         tally = collect(results)
         if fmt == "text" and sys.stdout.isatty():
             from rich.rule import Rule
 
-            from backcoach.practice.feedback import feedback_view
+            from backcoach.render.practice_feedback import feedback_view
 
             console = stdout_console()
             for i, feedback in enumerate(tally.reported):

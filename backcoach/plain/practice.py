@@ -15,9 +15,10 @@ from rich.console import Console
 from backcoach.plain import prompts
 from backcoach.plain.flow import PlainConsultation
 from backcoach.plain.show import Lines, say, say_command, shorten
-from backcoach.practice.feedback import duration, feedback_view, result_line
+from backcoach.practice.scoring import duration
 from backcoach.practice.session import PracticeSession
 from backcoach.protocol import Component, Field
+from backcoach.render.practice_feedback import feedback_view, result_line
 
 ASK = "ask"  # menu values ("ask", how index)
 

@@ -68,6 +68,12 @@ class PhaseTime:
     seconds: float
 
 
+def duration(seconds: float) -> str:
+    """Time spent as m:ss, as the feedback, the reports and the practice timers all show it."""
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
 @dataclass(frozen=True)
 class Feedback:
     case_id: str
@@ -79,6 +85,10 @@ class Feedback:
     attempt_id: str = ""
     student: str = ""
     finished: str = ""  # ISO time the attempt was finished; empty while it is still open
+
+    @property
+    def critical_items(self) -> list[ItemResult]:
+        return [i for i in self.items if i.critical]
 
     @property
     def critical_missed(self) -> list[ItemResult]:
@@ -103,9 +113,13 @@ class Feedback:
         return not self.critical_missed and self.share >= self.pass_share - 1e-9
 
     @property
+    def other_missed(self) -> list[ItemResult]:
+        return [i for i in self.other_items if not i.hit]
+
+    @property
     def missed(self) -> list[ItemResult]:
         """Missed items, critical ones first, then in rubric order."""
-        return self.critical_missed + [i for i in self.other_items if not i.hit]
+        return self.critical_missed + self.other_missed
 
     @property
     def hit(self) -> list[ItemResult]:

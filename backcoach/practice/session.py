@@ -15,8 +15,7 @@ from backcoach.errors import UsageError
 from backcoach.model import now
 from backcoach.practice.attempts import AttemptMeta, AttemptStore
 from backcoach.practice.cases import Case
-from backcoach.practice.feedback import duration
-from backcoach.practice.scoring import Attempt, Feedback, score
+from backcoach.practice.scoring import Attempt, Feedback, duration, score
 from backcoach.protocol import Protocol
 from backcoach.store import Home
 

@@ -1,18 +1,21 @@
 """What leaves backcoach about a session: the clinician summary and the patient handout, in several formats.
 
 Builders (`build`) turn a record into a Document; renderers turn a Document into Rich, text, Markdown, HTML or
-SVG. Importing this package costs only rich: the TUI and plain mode show `clinician_renderable` directly.
+SVG. The TUI and plain mode show `clinician_renderable` directly. Rich is loaded only when a Rich rendering is asked
+for: a service importing the builders (`summary.build` runs this file first) loads no Rich.
 """
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from typing import TYPE_CHECKING
 
 from backcoach.model import PatientRecord, Session
 from backcoach.protocol import Protocol
 from backcoach.summary.build import clinician_summary, patient_handout
 from backcoach.summary.document import Document
-from backcoach.summary.rich_view import renderable
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 DOCUMENT_FORMATS = ("text", "md", "html", "svg")
 SUFFIXES = {"text": ".txt", "md": ".md", "html": ".html", "svg": ".svg", "json": ".json"}
@@ -30,10 +33,14 @@ __all__ = [
 
 
 def clinician_renderable(record: PatientRecord, session: Session, protocol: Protocol) -> RenderableType:
+    from backcoach.summary.rich_view import renderable
+
     return renderable(clinician_summary(record, session, protocol))
 
 
 def handout_renderable(record: PatientRecord, session: Session, protocol: Protocol) -> RenderableType:
+    from backcoach.summary.rich_view import renderable
+
     return renderable(patient_handout(record, session, protocol))
 
 

@@ -65,7 +65,7 @@ def run_practice(session: PracticeSession) -> int | None:
     from rich.console import Console
 
     from backcoach.plain import command_for
-    from backcoach.practice.feedback import result_line
+    from backcoach.render.practice_feedback import result_line
 
     with loading():
         from backcoach.tui.crash import finish

@@ -2,10 +2,10 @@
 
 Textual's own crash report is a Rich traceback *with local variables*: in this app, patient names, answers and
 whole file contents, printed to the terminal (and into any log of it). This module is the one adapter over
-Textual's private crash handling (`App._handle_exception`, which sets the exit code and calls `App._fatal_error`
-to build that report); tests/tui/test_crash.py fails when Textual changes either. The line is printed by
-`finish` once the terminal is restored, uncropped (Textual would cut it at the screen's width). With
-BACKCOACH_DEBUG set, the traceback is shown too, still without locals.
+Textual's private crash handling (`App._handle_exception`, which sets the exit code `App._return_code` and calls
+`App._fatal_error` to build that report); tests/test_private_api.py and tests/tui/test_crash.py fail when Textual
+changes any of them. The line is printed by `finish` once the terminal is restored, uncropped (Textual would cut it
+at the screen's width). With BACKCOACH_DEBUG set, the traceback is shown too, still without locals.
 """
 
 from __future__ import annotations

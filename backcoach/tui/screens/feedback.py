@@ -7,8 +7,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from backcoach.practice.feedback import feedback_view
 from backcoach.practice.scoring import Feedback
+from backcoach.render.practice_feedback import feedback_view
 from backcoach.tui.screens.base import AppScreen
 from backcoach.tui.widgets.footer import KeyFooter
 

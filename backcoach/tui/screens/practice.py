@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from backcoach.errors import BackcoachError
-from backcoach.practice.feedback import duration
+from backcoach.practice.scoring import duration
 from backcoach.practice.session import PracticeSession
 from backcoach.protocol import Component
 from backcoach.tui.dialogs.case import CaseDialog

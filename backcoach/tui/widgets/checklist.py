@@ -3,8 +3,11 @@ its wrapped lines indented under it, and a click on any of its lines toggles it.
 
 Textual 8's SelectionList draws its box on every screen line and counts one line per option, so at 80 columns
 the ticks of a wrapped list sat beside the wrong items (a safety problem in the warning-sign checklist). This
-module is the one adapter over OptionList's line map (`_lines`: screen line → (option index, line within it));
-tests/tui/test_checklist.py fails if Textual changes it.
+module is the one adapter over OptionList's line map (`_lines`: screen line → (option index, line within it), made
+by `_update_lines`, with its caches `_line_cache` and `_option_render_cache`) and over what SelectionList draws its
+box with (`_get_left_gutter_width`, the glyphs of `textual.widgets._toggle_button.ToggleButton`).
+tests/test_private_api.py pins each of these names; tests/tui/test_checklist.py fails if Textual changes how they
+behave.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ class CheckList(OwnKeys, SelectionList[str]):
         if line_in_item:
             return Strip([Segment(" " * self._get_left_gutter_width(), base + meta), *line])
         component = "selection-list--button"
-        if value in self._selected:
+        if value in self.selected:
             component += "-selected"
         if self.highlighted == index:
             component += "-highlighted"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -19,7 +18,7 @@ from backcoach.protocol import Component, Field, Option
 from backcoach.tui.display import literal
 from backcoach.tui.widgets.checklist import CheckList, ChoiceList
 from backcoach.tui.widgets.scale import ScaleInput
-from backcoach.tui.widgets.textarea import WrappingTextArea
+from backcoach.tui.widgets.textarea import LineArea, WrappingTextArea
 
 UNARMED = object()  # before the field has shown its first value
 
@@ -91,23 +90,6 @@ def steady(widget: Blinking) -> Blinking:
     """No blinking cursor: calmer on slow terminals and remote links, and screenshots are stable."""
     widget.cursor_blink = False
     return widget
-
-
-class LineArea(WrappingTextArea):
-    """A one-line answer shown whole: it wraps where an Input scrolls sideways (an activity's name was cut at the
-    left once the cursor left it). Enter moves on, as in a line input; a pasted line break becomes a space."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            self.screen.focus_next()
-            return
-        await super()._on_key(event)
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.text = " ".join(event.text.splitlines())
-        await super()._on_paste(event)
 
 
 def line_area(value: str, placeholder: str, name: str) -> LineArea:

@@ -3,7 +3,8 @@
 Textual hands a key to the focused widget, then looks up its bindings from wherever focus is when the widget gets
 round to it. A fast "Space Tab" (or a paste) moved focus on first, and the Space, bound on the checklist, found no
 binding there: it was lost. A widget with this mixin runs its own bindings itself (the one adapter over Textual's
-binding map; tests/tui/test_type_ahead.py fails if Textual changes it)."""
+binding map, `_bindings.key_to_bindings`; tests/test_private_api.py pins it, tests/tui/test_type_ahead.py fails if
+Textual changes how it behaves)."""
 
 from __future__ import annotations
 

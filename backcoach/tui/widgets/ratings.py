@@ -11,9 +11,10 @@ from textual.widgets import Button, Static, TextArea
 
 from backcoach.model import new_id
 from backcoach.tui.display import literal
-from backcoach.tui.widgets.fields import LineArea, line_area
+from backcoach.tui.widgets.fields import line_area
 from backcoach.tui.widgets.items import ItemCard, ItemListField
 from backcoach.tui.widgets.scale import ScaleInput
+from backcoach.tui.widgets.textarea import LineArea
 
 
 class RatingRow(ItemCard):

@@ -1,5 +1,7 @@
 """Feedback on a practice attempt as a Rich renderable, the one view the TUI, plain mode and reports all show.
 
+A shell module: what was hit, missed and timed is worked out in practice/ (`Feedback`), which loads no Rich.
+
 Case, pack and student text always enter as Text (never markup), so a student name like "[bold]x" shows literally.
 """
 
@@ -10,17 +12,12 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from backcoach.practice.scoring import ComponentCoverage, Feedback, ItemResult
-
-
-def duration(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
-    return f"{minutes}:{secs:02d}"
+from backcoach.practice.scoring import ComponentCoverage, Feedback, ItemResult, duration
 
 
 def result_line(feedback: Feedback) -> Text:
     """PASS/FAIL with the counts behind it."""
-    critical = [i for i in feedback.items if i.critical]
+    critical = feedback.critical_items
     others = feedback.other_items
     verdict = ("PASS", "bold green") if feedback.passed else ("FAIL", "bold red")
     return Text.assemble(
@@ -84,7 +81,7 @@ def feedback_view(feedback: Feedback) -> RenderableType:
     components = {c.id: c for c in feedback.coverage}
     parts: list[RenderableType] = [_header(feedback), result_line(feedback)]
     critical = feedback.critical_missed
-    others = [i for i in feedback.missed if not i.critical]
+    others = feedback.other_missed
     if critical:
         parts.append(Text("\nCritical items missed", style="bold red"))
         parts.extend(_missed_item(i, components[i.component]) for i in critical)
