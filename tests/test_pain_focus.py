@@ -99,6 +99,21 @@ def test_flags_say_which_words_of_the_goal_matched(protocol, goal, found):
     assert protocol.guidance.pain_focus.flags(goal) == found
 
 
+@pytest.mark.parametrize(
+    "goal,rule",
+    [
+        ("Cut down on pain medication", "ignore: the words of 'pain medication' are neither pain word nor aim"),
+        ("Garden for an hour with my sore lower back", "ignore: 'lower back' is a place, not a reduction"),
+        ("The pain won't stop me from dancing", "an aim inside a concession ('stop me') is no aim"),
+        ("Reduce the number of days I'm off sick with back pain", "window: 'reduce' is 8 words from 'pain'"),
+        ("Garden every weekend even if the pain doesn't go away", "a break word inside a concession cuts nothing"),
+        ("Confidence score 7/10 that I can walk to the shop", "a score word counts beside an aim, not a number"),
+    ],
+)
+def test_each_rule_keeps_an_activity_goal_unflagged(protocol, goal, rule):
+    assert protocol.guidance.pain_focus.flags(goal) == (), rule
+
+
 def test_words_are_whole_words_unicode_aware_and_a_part_ends_at_punctuation(protocol):
     pf = protocol.guidance.pain_focus
     assert pf.flags("Paint the fence without help") == ()  # "pain" is not in "paint"
@@ -113,7 +128,7 @@ def test_words_are_whole_words_unicode_aware_and_a_part_ends_at_punctuation(prot
 def test_the_summary_reads_a_goal_and_its_parts_apart(protocol):
     from backcoach.summary.build import _goal_items
 
-    goal = {"text": "Garden every Saturday without fail", "parts": {"measurable": "Pain diary kept"}}
+    goal = {"text": "Garden every Saturday without fail", "parts": {"achievable": "Some pain expected"}}
     (item,) = _goal_items(protocol, [goal], flags=True)
     assert item.flag == ""  # "without" of the goal and "pain" of a part are not one pain-focused phrase
 
@@ -141,6 +156,7 @@ def test_a_translated_pack_fills_the_same_keys():
     assert pf.flags("Caminhar até ao trabalho sem dor") == ("sem dor",)
     assert pf.flags("Acabar com as dores nas costas") == ("Acabar com as dores",)
     assert pf.flags("Menos rigidez de manhã") == ("Menos rigidez",)
+    assert pf.flags("Não ter dor ao acordar") == ("Não ter dor",)
     assert pf.flags("Nao ter dor ao acordar") == ("Nao ter dor",)  # typed without the accent of "não"
     assert pf.flags("Dor 2/10 em junho") == ("Dor 2/10",)
     assert pf.flags("Jardinar uma hora mesmo com alguma dor") == ()
