@@ -140,7 +140,7 @@ class Stage:
 @dataclass(frozen=True)
 class PainFocus:
     """What marks a goal as pain-focused (the pack's word lists, matched by backcoach.pain_focus), and the hint to
-    reframe it as a valued activity. `phrases` are the fixed phrases of packs before 1.2.0, still understood."""
+    reframe it as a valued activity. `phrases` are fixed phrases (all that packs before 1.2.0 had)."""
 
     hint: str
     source: str

@@ -53,7 +53,7 @@ class GoalCard(Vertical):
         pain = self.protocol.guidance.pain_focus
         found = pain.flags(goal_text)
         if found:
-            hint.update(literal(pain.message(found)))  # the hint, and the goal's words it is about
+            hint.update(literal(pain.message(found)))  # the goal's words it is about, then the hint
         hint.display = bool(found)
         return hint
 
