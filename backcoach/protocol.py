@@ -12,11 +12,12 @@ import stat
 import tomllib
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from backcoach.errors import PackError
+from backcoach.pain_focus import LISTS, MAX_WINDOW, PainMatcher, pattern_problem
 from backcoach.textclean import first_unsafe
 
 # The kinds of answer field a pack can declare. Every place that acts on a field by its type (the model's checks,
@@ -142,16 +143,35 @@ class Stage:
 
 @dataclass(frozen=True)
 class PainFocus:
-    """The phrases that mark a goal as pain-focused, and the hint to reframe it as a valued activity."""
+    """What marks a goal as pain-focused (the pack's word lists, matched by backcoach.pain_focus), and the hint to
+    reframe it as a valued activity. `phrases` are fixed phrases (all that packs before 1.2.0 had)."""
 
-    phrases: tuple[str, ...]
     hint: str
     source: str
+    phrases: tuple[str, ...] = ()
+    matched: str = "({found})"  # what leads the hint: {found} is the goal's matched words, each in quotes
+    window: int = 5
+    pain_words: tuple[str, ...] = ()
+    score_words: tuple[str, ...] = ()
+    aims: tuple[str, ...] = ()
+    numeric: tuple[str, ...] = ()
+    concessions: tuple[str, ...] = ()
+    breaks: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    @cached_property
+    def _matcher(self) -> PainMatcher:  # compiled on first use; not a field, so never in to_dict()
+        lists = {k: getattr(self, k) for k in LISTS}
+        return PainMatcher(window=self.window, **lists)
 
     def flags(self, goal_text: str) -> tuple[str, ...]:
-        """The pain-focused phrases found in a goal (case-insensitive)."""
-        lowered = goal_text.casefold()
-        return tuple(p for p in self.phrases if p.casefold() in lowered)
+        """The goal's words that make it pain-focused, in its order ("pain … gone", "less stiff"); empty if none."""
+        return self._matcher.find(goal_text)
+
+    def message(self, found: tuple[str, ...]) -> str:
+        """What in the goal the hint is about, then the hint ('This goal is about pain: "pain … gone". Consider …')."""
+        quoted = ", ".join(f'"{f}"' for f in found)
+        return f"{self.matched.replace('{found}', quoted)} {self.hint}" if found else self.hint
 
 
 @dataclass(frozen=True)
@@ -474,7 +494,6 @@ def _guidance(r: PackReader, raw: Any) -> Guidance:
         stages.append(Stage(**s))
     r.unique(stages, "guidance.stages.items")
     sm = r.table(g["smart"], "guidance.smart", {"source": str, "parts": list})
-    pf = r.table(g["pain_focus"], "guidance.pain_focus", {"source": str, "hint": str, "phrases": list})
     if g["red_flags"] is None:
         raise r.fail("guidance.red_flags", "missing")
     red = _red_flags(r, g["red_flags"])
@@ -483,15 +502,32 @@ def _guidance(r: PackReader, raw: Any) -> Guidance:
         stages_source=st["source"],
         smart_parts=r.options(sm["parts"], "guidance.smart.parts"),
         smart_source=sm["source"],
-        pain_focus=PainFocus(
-            phrases=r.strings(pf["phrases"], "guidance.pain_focus.phrases"),
-            hint=pf["hint"],
-            source=pf["source"],
-        ),
+        pain_focus=_pain_focus(r, g["pain_focus"]),
         key_messages=r.options(g["key_messages"], "guidance.key_messages"),
         strategies=r.options(g["strategies"], "guidance.strategies"),
         **red,
     )
+
+
+def _pain_focus(r: PackReader, raw: Any) -> PainFocus:
+    """[guidance.pain_focus]: every entry checked for a pattern that could match, `matched` for its {found}."""
+    path = "guidance.pain_focus"
+    lists: dict[str, Any] = {k: (list, None) for k in LISTS}
+    t = r.table(raw, path, {"source": str, "hint": str}, {"matched": (str, "({found})"), "window": (int, 5), **lists})
+    if bool(t["pain_words"]) != bool(t["aims"]) or not (t["pain_words"] or t["phrases"]):
+        missing = "pain_words" if not t["pain_words"] else "aims"
+        raise r.fail(f"{path}.{missing}", "missing (a pack needs pain_words and aims, or phrases, or all three)")
+    r.bounded(t["window"], f"{path}.window", 0, MAX_WINDOW)
+    if t["matched"].count("{found}") != 1 or t["matched"].replace("{found}", "").count("{"):
+        raise r.fail(f"{path}.matched", "must hold {found} once, where the goal's matched words go")
+    out: dict[str, Any] = {}
+    for key in LISTS:
+        entries = r.strings(t[key], f"{path}.{key}") if t[key] is not None else ()
+        for i, entry in enumerate(entries):
+            if problem := pattern_problem(entry, numeric=key == "numeric"):
+                raise r.fail(f"{path}.{key}[{i}]", f"{entry!r}: {problem}")
+        out[key] = entries
+    return PainFocus(hint=t["hint"], source=t["source"], matched=t["matched"], window=t["window"], **out)
 
 
 def _red_flags(r: PackReader, raw: Any) -> dict[str, Any]:

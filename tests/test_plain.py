@@ -151,7 +151,9 @@ def test_full_initial_consultation(home, protocol, patient):
     assert without_ids(session.answers) == INITIAL_ANSWERS
     assert_no_blanks(session.answers)
     guidance = protocol.guidance
-    assert guidance.pain_focus.hint in printed  # shown for "less pain"
+    flowed = " ".join(printed.split())  # the console wraps the long hint
+    assert guidance.pain_focus.message(("less pain",)) in flowed  # the hint, and what it is about: "less pain"
+    assert 'This goal is about pain: "less pain".' in flowed
     assert guidance.stage("contemplation").address in printed  # shown after choosing the stage
     assert protocol.component("evaluation.understanding").why[0] in printed
     for tier in guidance.red_flag_tiers:  # the warning signs are asked with each tier and what to do

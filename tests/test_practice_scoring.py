@@ -101,6 +101,27 @@ def test_pain_goal_is_caught_and_why_is_the_pain_goal_bullet(protocol):
     assert feedback.missed[0] is item  # critical misses come first
 
 
+@pytest.mark.parametrize(
+    "case_id,item_id,said,found",
+    [
+        ("acute_fear", "value_goal", "I want the pain gone", "pain gone"),
+        ("persistent_precontemplation", "no_pain_goal", "To get rid of this pain", "get rid of this pain"),
+        ("desk_worker_pain_goals", "no_pain_goals", "zero pain by the end of the month", "zero pain"),
+        ("passive_treatment", "value_goal", "the pain gone and my back back in place", "pain gone"),
+    ],
+)
+def test_each_cases_pain_goal_recorded_as_the_patient_says_it_is_a_miss(protocol, case_id, item_id, said, found):
+    """The patient's own words (the case's responses), which the fixed phrase list of pack 1.1.0 let through."""
+    case = find_case(case_id, protocol)
+    assert any(said in r.text for r in case.responses)
+    answers, asked = perfect(case, protocol)
+    answers[("planning.goals", "goals")] = [dict(GOOD_GOAL), {"text": said}]
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    item = next(i for i in feedback.items if i.id == item_id)
+    assert not item.hit and f"is about pain ({found})" in item.detail
+    assert feedback.passed is not item.critical  # a critical miss fails; otherwise one miss of many still passes
+
+
 def test_missed_item_without_why_indexes_carries_every_why_bullet(protocol):
     case = find_case("acute_fear", protocol)
     feedback = score(case, protocol, attempt_with(case, protocol))

@@ -152,7 +152,7 @@ class FieldPrompts:
             flagged = pain.flags(goal["text"])
             if not flagged:
                 break
-            say(self.console, f"{pain.hint} ({', '.join(flagged)})", style="italic")
+            say(self.console, pain.message(flagged), style="italic")
             again = [Choice("Rephrase the goal", True), Choice("Keep it as it is", False)]
             if not prompts.select(title, again, default=True):
                 break

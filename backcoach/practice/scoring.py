@@ -7,7 +7,7 @@ How each kind of rubric item is detected in an attempt (the `check` key of the i
     unanswered  the item's field was left empty (e.g. no goals set with a patient who must be referred)
     chose       a choice/multi/stage field: at least one of `any_of`, every one of `all_of`, none of `none_of`
     goals       the goal_list field holds at least `min` goals, none of them pain-focused (the pack's
-                pain_focus phrases), each with the SMART `parts` listed
+                pain_focus, as `PainFocus.flags` reads a goal), each with the SMART `parts` listed
     reviewed    every active goal from earlier sessions has a review with an attainment and a decision
 An OSCE-style result: pass when every critical item is hit and at least the case's `pass_share` of the others.
 """

@@ -84,7 +84,8 @@ def _goal_items(protocol: Protocol, goals: list[dict[str, Any]], *, flags: bool)
     parts = protocol.guidance.smart_parts
     items = []
     for goal in goals:
-        found = protocol.guidance.pain_focus.flags(" ".join([goal["text"], *goal["parts"].values()]))
+        # one line each: the goal's words and its parts are matched apart, never one's pain word with another's aim
+        found = protocol.guidance.pain_focus.flags("\n".join([goal["text"], *goal["parts"].values()]))
         flag = "pain-focused: " + ", ".join(f'"{p}"' for p in found) if flags and found else ""
         children = tuple(Item(_v(goal["parts"][p.id]), label=p.label) for p in parts if p.id in goal["parts"])
         items.append(Item(_v(goal["text"]) or "—", flag=flag, children=children))

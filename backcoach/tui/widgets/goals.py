@@ -1,6 +1,6 @@
 """The SMART goal editor: several goals, each in the patient's words with its SMART parts.
 
-A goal that is about pain gets a gentle hint (the pack's pain-focus phrases and hint); it never blocks saving.
+A goal that is about pain gets a gentle hint (the pack's pain focus: its hint and what matched); it never blocks saving.
 """
 
 from __future__ import annotations
@@ -51,10 +51,10 @@ class GoalCard(ItemCard):
     def pain_hint(self, hint: Static, goal_text: str) -> Static:
         """Show the pack's gentle hint while the goal's words are about pain (it never blocks anything)."""
         pain = self.protocol.guidance.pain_focus
-        flagged = bool(pain.flags(goal_text))
-        if flagged:
-            hint.update(literal(pain.hint))
-        hint.display = flagged
+        found = pain.flags(goal_text)
+        if found:
+            hint.update(literal(pain.message(found)))  # the goal's words it is about, then the hint
+        hint.display = bool(found)
         return hint
 
     def on_input_changed(self, event: Input.Changed) -> None:
