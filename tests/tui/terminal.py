@@ -58,8 +58,29 @@ class Terminal:
         await stable(pilot)
         return self.lines()
 
+    def find(self, text: str) -> tuple[int, int] | None:
+        """Where `text` is painted on the screen: the (column, row) of its first character, or None when it is
+        nowhere; it must not be painted twice (a test clicking it would not know which). One cell per character:
+        for the text the tests look for (no wide characters)."""
+        lines = self.lines()
+        found = [(line.index(text), row) for row, line in enumerate(lines) if text in line]
+        assert len(found) <= 1 and all(lines[row].count(text) == 1 for _, row in found), f"{text!r} painted twice"
+        return found[0] if found else None
+
     def lines(self) -> list[str]:
         """The screen as a terminal shows it once the app has painted what is waiting to be painted (the app paints
         on a timer; painting it now makes the test wait for no time)."""
         self.app.screen._compositor_refresh()
         return ["".join(row).rstrip() for row in self.cells]
+
+
+async def click_text(pilot, terminal: Terminal, text: str, at: int = 0):
+    """Click the cell where character `at` of `text` is painted (not a corner of the widget that paints it, which may
+    be padding); the widget under that cell."""
+    where = terminal.find(text)
+    assert where is not None, f"{text!r} is not on the screen:\n" + "\n".join(terminal.lines())
+    x, y = where[0] + at, where[1]
+    widget, _ = pilot.app.screen.get_widget_at(x, y)
+    offset = (x - widget.region.x, y - widget.region.y)
+    assert await pilot.click(widget, offset=offset), f"the click at {x},{y} missed {widget}"
+    return widget

@@ -17,7 +17,7 @@ from backcoach.store import Home
 from backcoach.tui.crash import OneLineCrash, finish
 from backcoach.tui.screens.home import HomeScreen
 from tests.tui.conftest import make_app
-from tests.tui.waiting import shown
+from tests.tui.waiting import shown, until
 
 NAME = "Kwame Estrada"
 
@@ -38,9 +38,11 @@ async def test_home_lists_files_it_cannot_read_as_damaged(home, protocol):
         await shown(pilot, HomeScreen)
         table = app.screen.query_one(DataTable)
         rows = {key.value: table.get_row(key) for key in table.rows}
+        await pilot.press("ctrl+q")  # still running, and it quits as usual
+        await until(pilot, lambda: app.return_code is not None, "the app to exit")
     assert sorted(rows) == ["a", "b", "zzz"]
     assert rows["a"][-1] == "" and rows["b"][-1] == rows["zzz"][-1] == "damaged: run backcoach db check"
-    assert app.return_code in (None, 0)
+    assert app.return_code == 0
 
 
 async def test_a_crash_ends_the_app_with_one_line_and_exit_code_1(home, protocol, capsys):
@@ -53,14 +55,14 @@ async def test_a_crash_ends_the_app_with_one_line_and_exit_code_1(home, protocol
 
     with pytest.raises(RuntimeError):
         async with app.run_test() as pilot:
-            await pilot.pause()
+            await shown(pilot, HomeScreen)
             app.call_later(boom)
-            await pilot.pause()
+            await until(pilot, lambda: app.return_code is not None, "the crash")
     assert app.return_code == 1 and not capsys.readouterr().err  # nothing while the app still owns the terminal
     assert finish(app) == 1
-    shown = capsys.readouterr().err
-    assert NAME not in shown and "locals" not in shown
-    assert shown.strip() == "backcoach: internal error (RuntimeError); set BACKCOACH_DEBUG=1 for details"
+    said = capsys.readouterr().err
+    assert NAME not in said and "locals" not in said
+    assert said.strip() == "backcoach: internal error (RuntimeError); set BACKCOACH_DEBUG=1 for details"
 
 
 async def test_a_backcoach_error_nothing_handled_ends_the_app_with_its_own_line_and_code(home, protocol, capsys):
@@ -69,11 +71,12 @@ async def test_a_backcoach_error_nothing_handled_ends_the_app_with_its_own_line_
     app = make_app(home, protocol)
     with pytest.raises(DamagedFile):
         async with app.run_test() as pilot:
+            await shown(pilot, HomeScreen)
             app.call_later(lambda: (_ for _ in ()).throw(DamagedFile(home.patients_dir / "x.json", "truncated")))
-            await pilot.pause()
+            await until(pilot, lambda: app.return_code is not None, "the crash")
     assert finish(app) == 3
-    shown = capsys.readouterr().err
-    assert "x.json is damaged (truncated)" in shown and "Traceback" not in shown
+    said = capsys.readouterr().err
+    assert "x.json is damaged (truncated)" in said and "Traceback" not in said
 
 
 CRASH = textwrap.dedent(
@@ -133,4 +136,6 @@ async def test_a_tampered_index_date_never_crashes_the_patient_list(home, protoc
     async with app.run_test() as pilot:
         await shown(pilot, HomeScreen)
         assert sorted(key.value for key in app.screen.query_one(DataTable).rows) == ["a", "b"]
-    assert app.return_code in (None, 0)
+        await pilot.press("ctrl+q")  # still running, and it quits as usual
+        await until(pilot, lambda: app.return_code is not None, "the app to exit")
+    assert app.return_code == 0

@@ -16,6 +16,8 @@ from backcoach.tui.widgets.exported import ExportedLine
 from backcoach.tui.widgets.footer import KeyFooter
 from tests.tui.clinic import FEB, HOSTILE, INITIAL, add_session
 from tests.tui.conftest import make_app
+from tests.tui.terminal import Terminal, click_text
+from tests.tui.test_walkthrough import as_it_is
 from tests.tui.waiting import opened, shown, stable, until
 
 GOAL = INITIAL[("planning.goals", "goals")][0]["text"]
@@ -145,18 +147,29 @@ async def test_hostile_text_stays_inert_in_the_dialog_the_path_and_the_file(clin
     add_session(clinic, protocol, "evil", FEB, {("planning.goals", "goals"): goals}, complete=True)
     out = tmp_path / "[bold]x[/] [@click=app.quit]q[/]"
     app = make_app(clinic, protocol)
-    async with app.run_test(size=(120, 30)) as pilot:
+    terminal = Terminal(app)
+    async with app.run_test(size=(200, 30)) as pilot:  # wide enough for the whole path on one line
         await open_summary(app, pilot, "evil")
         await pilot.press("e")
         await shown(pilot, ExportDialog)
         assert HOSTILE.replace("\x1b", "").strip() in str(app.screen.query_one(".title").render())
         await pilot.press("escape")
-        await shown(pilot, SummaryScreen)
+        summary = await shown(pilot, SummaryScreen)
         await export(pilot, out)
         path = written(app)
         assert path.parent == out  # the folder's name shown as typed
-        await pilot.click(ExportedLine)
-        assert app.is_running
+        line, page = summary.query_one(ExportedLine), summary.query_one("#summary Static")
+        before = as_it_is(app), str(line.render())
+        # on the very cells a live [@click] or [link] would have made clickable, in the path and in the patient's name
+        for text, at, widget in [
+            ("/[bold]x[/] [@click=app.quit]q[/]/", len("/[bold]x[/] [@click=app.quit]"), line),
+            ("/[bold]x[/] [@click", len("/[bold]x[/] "), line),
+            ("app.quit]q[/] [link", len("app.quit]"), page),
+            ("javascript:x]l", len("javascript:x]"), page),
+        ]:
+            assert await click_text(pilot, terminal, text, at) is widget
+            await stable(pilot)
+            assert app.is_running and (as_it_is(app), str(line.render())) == before, text
     page = private_file(path)
     assert "<script" not in page and "javascript:" not in page.replace("[link=javascript:x]", "")
     assert "&lt;script&gt;s&lt;/script&gt;" in page and "[@click=app.quit]" in page and "\x1b" not in page

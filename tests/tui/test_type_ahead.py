@@ -66,3 +66,11 @@ async def test_an_activity_then_tab_then_its_rating(clinic, protocol):
     session = await typed_ahead(clinic, protocol, "bo", "delivery.successful_experiences", "Lifting\t7\tslowly")
     assert session.answer("delivery.successful_experiences", "feared_activities")[0]["item"] == "Lifting"
     assert session.answer("delivery.successful_experiences", "feared_activities")[0]["rating"] == 7
+
+
+async def test_text_then_tab_then_a_goal_then_tab_then_its_first_smart_part(clinic, protocol):
+    session = await typed_ahead(clinic, protocol, "bo", "planning.goals", "Swimming\tSwim twice a week\tAt the pool")
+    assert session.answer("planning.goals", "values") == "Swimming"
+    (goal,) = session.answer("planning.goals", "goals")
+    assert goal["text"] == "Swim twice a week"
+    assert goal["parts"] == {protocol.guidance.smart_parts[0].id: "At the pool"}

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 from textual._xterm_parser import XTermParser
-from textual.widgets import Input, SelectionList, TextArea
+from textual.widgets import Button, Input, SelectionList, TextArea
 
 from backcoach.model import goal_states
 from backcoach.protocol import Protocol, parse_protocol, seed_file
@@ -25,6 +25,7 @@ from backcoach.tui.widgets.ratings import RatingListField
 from backcoach.tui.widgets.review import ReviewCard
 from tests.tui.clinic import FEB, HOSTILE, add_session
 from tests.tui.conftest import make_app
+from tests.tui.terminal import Terminal, click_text
 from tests.tui.waiting import opened, saved, shown, stable, until
 
 
@@ -272,9 +273,12 @@ async def test_export_on_a_patient_page_takes_the_latest_completed_session_or_sa
         app.open_patient("bo")  # no session at all
         await until(pilot, lambda: app.screen.patient_id == "bo", "Bo's page")
         await pilot.press("e")
-        await until(pilot, lambda: app._notifications, "a word on the export")
-        assert isinstance(app.screen, PatientScreen)
-        assert any(n.message.startswith("Nothing to export yet") for n in app._notifications)
+        # the word on Ann's export is still listed: wait for this one's
+        await until(
+            pilot, lambda: any(n.message.startswith("Nothing to export yet") for n in app._notifications), "the word"
+        )
+        await stable(pilot)
+        assert isinstance(app.screen, PatientScreen) and app.screen.patient_id == "bo"  # no dialog
 
 
 async def burst(pilot, typed: str) -> None:
@@ -317,14 +321,24 @@ async def test_patient_open_elsewhere_opens_read_only_and_writes_nothing(clinic,
             screen = await opened(pilot)
             assert screen.read_only
             assert "open in another backcoach window" in str(screen.query_one("#read-only").render())
-            assert all(t.is_disabled for t in form(app).query(TextArea))
+            # Ann's goals form: what matters and motivation, two goals of text and five SMART parts each, and their
+            # Remove buttons and Add goal; every one disabled
+            controls = {kind: list(form(app).query(kind)) for kind in (TextArea, Input, Button)}
+            assert {kind: len(found) for kind, found in controls.items()} == {TextArea: 2, Input: 12, Button: 3}
+            assert all(c.is_disabled for found in controls.values() for c in found)
             await pilot.press("ctrl+q")
     assert clinic.patient_path("ann").read_bytes() == before
+
+
+def as_it_is(app) -> tuple:
+    """What a click on inert text must leave as it was: the screens, the focus, the messages, the exit code."""
+    return list(app.screen_stack), app.focused, len(app._notifications), app.return_code
 
 
 async def test_hostile_text_is_shown_literally_and_does_nothing(clinic, protocol):
     clinic.add_patient(HOSTILE, patient_id="evil")
     app = make_app(clinic, protocol)
+    terminal = Terminal(app)
     async with app.run_test(size=(120, 30)) as pilot:
         await shown(pilot, HomeScreen)
         await pilot.press(*"evil")
@@ -334,12 +348,24 @@ async def test_hostile_text_is_shown_literally_and_does_nothing(clinic, protocol
         await pilot.press("enter")
         await shown(pilot, PatientScreen)
         await pilot.press("s")
-        await opened(pilot)
-        topbar = str(app.screen.query_one("#topbar").render())
-        assert HOSTILE.replace("\x1b", "") in topbar  # the name as typed, minus the escape character
+        screen = await opened(pilot)
+        topbar = screen.query_one("#topbar")
+        assert HOSTILE.replace("\x1b", "") in str(topbar.render())  # the name as typed, minus the escape character
         await pilot.press(*"[@click=app.quit]x[/]")
-        await pilot.click("#topbar")
-        assert app.is_running
+        await stable(pilot)
+        before = as_it_is(app)
+        # on the very cells a live [@click] or [link] would have made clickable: the "q", the "l", a bracket; and
+        # the "x" of the answer just typed
+        answer = form(app).query(TextArea).first()
+        for text, at, widget in [
+            ("app.quit]q[/]", len("app.quit]"), topbar),
+            ("javascript:x]l", len("javascript:x]"), topbar),
+            ("x[/] [@click", len("x[/] "), topbar),
+            ("app.quit]x[/]", len("app.quit]"), answer),
+        ]:
+            assert await click_text(pilot, terminal, text, at) is widget
+            await stable(pilot)
+            assert app.is_running and as_it_is(app) == before, text
         await pilot.press("ctrl+q")
     assert clinic.load("evil").open_session.answer("planning.goals", "values") == "[@click=app.quit]x[/]"
 
@@ -377,14 +403,34 @@ async def test_home_filters_as_you_type_and_archives(clinic, protocol):
     assert not clinic.load("ann").patient.archived
 
 
-async def searched(pilot) -> None:
-    """Until the command palette is up and has finished its search (it gathers commands in a worker)."""
+def palette_titles(app) -> list[str]:
+    """The titles of the commands the command palette lists (each option: the title, then its help)."""
+    from textual.command import CommandList
+
+    listed = app.screen.query_one(CommandList)
+    return [str(listed.get_option_at_index(i).prompt).split("\n")[0] for i in range(listed.option_count)]
+
+
+async def searched(pilot, query: str, among: set[str]) -> set[str]:
+    """Until the command palette is up and lists what it found, its search (a worker) done: for no query, every
+    command, `among` with them; for a query, exactly the commands of `among` it matches. The titles listed."""
     from textual.command import CommandPalette
+    from textual.fuzzy import Matcher
 
     await shown(pilot, CommandPalette)
     group = CommandPalette._GATHER_COMMANDS_GROUP
-    await until(pilot, lambda: all(w.is_finished for w in pilot.app.workers if w.group == group), "the search")
+    matcher = Matcher(query)
+    expected = {title for title in among if matcher.match(title) > 0} if query else among
+
+    def found() -> bool:
+        if any(w.group == group and not w.is_finished for w in pilot.app.workers):
+            return False
+        titles = set(palette_titles(pilot.app))
+        return titles == expected if query else expected <= titles
+
+    await until(pilot, found, f"the command palette's search for {query!r}")
     await stable(pilot)
+    return set(palette_titles(pilot.app))
 
 
 def test_literal_shows_control_characters_from_a_hand_edited_file():
@@ -396,21 +442,17 @@ def test_literal_shows_control_characters_from_a_hand_edited_file():
 
 async def test_pack_text_in_the_command_palette_is_shown_literally(clinic, protocol):
     """A clinic's translated pack is data: markup in a phase or component title shows as written and does nothing."""
-    from textual.command import CommandList
-
     title = "[bold]Plan[/] [@click=app.quit]now[/]"
     app = make_app(clinic, retitled({"Planning": title}), "bo")
     async with app.run_test(size=(100, 30)) as pilot:
-        await opened(pilot)
+        screen = await opened(pilot)
+        ours = {name for name, _, _ in screen.palette_commands()}
         await pilot.press("ctrl+p")
-        await searched(pilot)  # discovery: the palette lists every command
-        listed = app.screen.query_one(CommandList)
-        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
-        assert any(f"Go to phase: {title}" in prompt for prompt in prompts), prompts
+        everything = await searched(pilot, "", ours)  # discovery: the palette lists every command
+        assert f"Go to phase: {title}" in everything
         await pilot.press(*"plan")
-        await searched(pilot)  # a search highlights what matched, in the same literal text
-        prompts = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
-        assert any(f"Go to phase: {title}" in prompt for prompt in prompts), prompts
+        found = await searched(pilot, "plan", everything)  # a search highlights what matched, in the same literal text
+        assert f"Go to phase: {title}" in found and len(found) < len(everything)
 
 
 async def test_a_smart_part_prompt_from_the_pack_shows_literally_in_its_tooltip(clinic, protocol):
