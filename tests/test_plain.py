@@ -490,3 +490,33 @@ def test_a_long_paste_is_capped_as_it_arrives_not_after_gigabytes(monkeypatch):
     assert got["answer"] == "y" * 50
     drive_plain(start, "\x1b[200~" + "z" * 80 + "\x1b[201~" + "\r")  # a bracketed paste, as most terminals send
     assert got["answer"] == "z" * 50
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pseudo-terminal (pty) stands in for the user's terminal")
+def test_ctrl_c_on_a_real_terminal_exits_130_with_the_answer_on_disk(home, protocol, patient):
+    """`backcoach consult ann --plain` on a pty: one answer given, then Ctrl-C at the next prompt: the answer is in
+    the patient's file, the resume hint is shown, and the exit code is 130 exactly."""
+    from tests.terminal import Terminal
+
+    goals = protocol.component("planning.goals")
+    term = Terminal("consult", patient, "--plain", home=home.root)
+    try:
+        term.wait_for("Component 1")
+        term.type(ENTER)  # Answer
+        term.wait_for(goals.field("values").label)
+        term.type(line("Walking with the grandchildren"))
+        term.wait_for(goals.field("goals").label)  # the next prompt: the first answer was saved before it
+        term.type(CTRL_C)
+        code = term.finish()
+    finally:
+        term.close()
+    shown = term.text
+    assert code == 130, shown
+    assert "Stopped. Every answer given so far is saved.\n" in shown
+    assert "To continue (starts at 1. Let patient value-based goals guide management.):\n" in shown
+    assert "  backcoach consult ann --plain\n" in shown
+    assert "Traceback" not in shown
+    data = json.loads(home.patient_path(patient).read_text(encoding="utf-8"))
+    (session,) = data["sessions"].values()
+    assert session["status"] == "open"
+    assert session["answers"] == {"planning.goals": {"values": "Walking with the grandchildren"}}
