@@ -520,3 +520,19 @@ def test_ctrl_c_on_a_real_terminal_exits_130_with_the_answer_on_disk(home, proto
     (session,) = data["sessions"].values()
     assert session["status"] == "open"
     assert session["answers"] == {"planning.goals": {"values": "Walking with the grandchildren"}}
+
+
+@pytest.mark.parametrize(
+    "typed,stored_as",
+    [("1" + "0", 10), ("1", 1), ("0", 0), ("1" + "0" + "0" + ENTER + CLEAR + "9", 9)],
+    ids=["1 then 0", "1", "0", "100 refused, then 9"],
+)
+def test_a_scale_answer_is_every_digit_typed_not_the_first(home, protocol, patient, typed, stored_as):
+    """Typing "1" then "0" on a 0-10 scale gives 10 (plain mode waits for Enter: a digit never answers alone, as a
+    type-ahead pick might); 100 is refused, and the prompt stays until a number on the scale is given."""
+    skip_stage, empty = pick(len(protocol.guidance.stages)), ENTER
+    keys = pick(3) + pick(2) + ENTER  # jump to 3. readiness, Answer
+    keys += skip_stage + empty * 3 + typed + ENTER + CTRL_D  # resources, barriers, maintenance; the confidence
+    code, printed = drive(home, protocol, patient, keys)
+    assert code == 130, printed
+    assert stored(home, patient)[0].answers == {"planning.readiness": {"confidence": stored_as}}
