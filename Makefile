@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint soak bench demo clean
+.PHONY: run test lint soak bench demo golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: $(TEST_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/backcoach demo
+
+# the only way the golden files (tests/golden/) are rewritten: the tests only compare; review the diff, then commit
+golden: $(STAMP)
+	$(BIN)/python scripts/update_golden.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
