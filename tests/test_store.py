@@ -201,6 +201,23 @@ DAMAGE = {
 }
 
 
+@pytest.mark.parametrize(
+    "raw,reason",
+    [
+        (b'{"a', "Unterminated string starting at line 1"),  # was "… starting at at line 1"
+        (b'{"a": "\x01"}', "Invalid control character at line 1"),
+        (b"[1\n 2]", "Expecting ',' delimiter at line 2"),
+        (b"{1: 2}", "Expecting property name enclosed in double quotes at line 1"),
+    ],
+)
+def test_a_json_error_says_what_and_which_line_once(raw, reason):
+    from backcoach.store.atomic import BadJSON, parse_json
+
+    with pytest.raises(BadJSON) as bad:
+        parse_json(raw)
+    assert bad.value.reason == f"not valid JSON: {reason}"
+
+
 @pytest.fixture
 def three_patients(home, protocol):
     for pid in ("a", "b", "c"):
