@@ -172,9 +172,15 @@ def test_report_to_stdout_as_json(home, protocol, monkeypatch, capsys):
     assert teach_back["hit"] is True and teach_back["critical"] is True
 
 
-def test_cli_list_and_check(monkeypatch, capsys, tmp_path):
+def test_cli_list_and_check(protocol, monkeypatch, capsys, tmp_path):
+    from backcoach.practice.cases import shipped_cases
+
     code, out, _ = run_cli(monkeypatch, capsys, "practice", "list", "--json")
-    assert code == 0 and len(json.loads(out)) >= 8
+    assert code == 0
+    assert json.loads(out) == [
+        {"id": c.id, "title": c.title, "tests": c.tests, "follow_up": c.follow_up, "pass_share": c.pass_share}
+        for c in shipped_cases(protocol)
+    ]
     broken = tmp_path / "broken.toml"
     broken.write_text('id = "x"\n')
     code, _, err = run_cli(monkeypatch, capsys, "practice", "check", str(broken))
