@@ -14,7 +14,7 @@ UV_VERSION := 0.13.9
 WORKERS ?= 4
 LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --no-header --quiet
 
-.PHONY: run test lint soak bench demo clean lock upgrade snapshots
+.PHONY: run test lint soak bench demo golden clean lock upgrade snapshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ upgrade:
 # accept the snapshots that differ (after looking at them in snapshot_report.html)
 snapshots: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/tui/test_snapshots.py --snapshot-update
+
+# the only way the golden files (tests/golden/) are rewritten: the tests only compare; review the diff, then commit
+golden: $(STAMP)
+	$(BIN)/python scripts/update_golden.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

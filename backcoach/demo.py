@@ -1,6 +1,7 @@
 """Synthetic demo records written through the store API, for newcomers, students and benchmarks.
 
-The vocabulary lives in seeds/demo/demo.en.toml; generation is seeded, so the same arguments give the same home.
+The vocabulary lives in seeds/demo/demo.en.toml; generation is seeded, so the same arguments give the same home
+(every id and date included).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, assert_never
 
-from backcoach.model import PatientRecord, Session, goal_states, new_id
+from backcoach.errors import UsageError
+from backcoach.model import Patient, PatientRecord, Session, goal_states, new_id
 from backcoach.protocol import Component, Field, Protocol
 from backcoach.store import Home
 
@@ -26,7 +28,7 @@ def vocabulary() -> dict[str, Any]:
 def _goal(rng: random.Random, protocol: Protocol) -> dict[str, Any]:
     raw = rng.choice(vocabulary()["goals"])
     parts = {p.id: raw[p.id] for p in protocol.guidance.smart_parts if raw.get(p.id)}
-    return {"id": new_id(), "text": raw["text"], "parts": parts}
+    return {"id": new_id(rng=rng), "text": raw["text"], "parts": parts}
 
 
 def _answer(
@@ -56,7 +58,7 @@ def _answer(
             if before:
                 return [{**item, "rating": max(spec.min, item["rating"] - rng.randint(0, 3))} for item in before]
             items = rng.sample(v["feared"], k=rng.randint(1, 3))
-            return [{"id": new_id(), "item": item, "rating": rng.randint(4, spec.max)} for item in items]
+            return [{"id": new_id(rng=rng), "item": item, "rating": rng.randint(4, spec.max)} for item in items]
         case "goal_review":
             return _reviews(rng, protocol, record, session, spec)
         case _:
@@ -106,19 +108,25 @@ def make_demo_home(
     first: int = 0,
     open_last: bool = True,
 ) -> list[str]:
-    """Add `patients` synthetic patients with `sessions` sessions each; returns their ids."""
+    """Add `patients` synthetic patients with `sessions` sessions each; returns their ids. Everything written comes
+    from the seed (ids and dates too, the patient added on the day of their first session): the same arguments
+    give the same files, byte for byte."""
     rng = random.Random(seed + first)
     v = vocabulary()
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     ids = []
     for n in range(first, first + patients):
         name = f"{rng.choice(v['first_names'])} {rng.choice(v['last_names'])}"
-        patient = home.add_patient(name, patient_id=f"demo{n:05d}", born=rng.randint(1940, 2005))
+        born = rng.randint(1940, 2005)
+        when = start + timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 8))
+        patient = Patient(id=f"demo{n:05d}", name=name, born=born, created=when, updated=when)
+        if not home.add_record(PatientRecord(patient=patient, sessions=[])):
+            raise UsageError(f"patient id {patient.id!r} is already taken")
         ids.append(patient.id)
         with home.open(patient.id) as writer:
-            when = start + timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 8))
             for k in range(sessions):
                 session = writer.record.new_session(protocol)
+                session.id = new_id(10, rng)
                 session.started = when
                 fill_session(rng, protocol, writer.record, session)
                 if k < sessions - 1 or not open_last or rng.random() < 0.7:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from backcoach.errors import BackcoachError, UsageError
 from backcoach.protocol import ATTAINMENT_IDS, DECISION_IDS, Field, Protocol
 from backcoach.textclean import MAX_LABEL_BYTES, check_size, clean_text, loaded_text
+
+if TYPE_CHECKING:
+    import random
 
 SCHEMA_VERSION = 1
 PATIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # whole ids only: always fullmatch
@@ -32,10 +35,13 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def new_id(length: int = 8) -> str:
-    import secrets  # here, not at the top: resuming a session needs no new id, and secrets costs ~1.5 ms to import
+def new_id(length: int = 8, rng: random.Random | None = None) -> str:
+    """A random id; from `rng` when given (seeded generation, such as the demo's, gives the same ids each time)."""
+    if rng is None:
+        import secrets  # here, not at the top: resuming a session needs no new id, and secrets costs ~1.5 ms to import
 
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+        return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+    return "".join(rng.choice(_ID_ALPHABET) for _ in range(length))
 
 
 def check_patient_id(patient_id: str) -> str:

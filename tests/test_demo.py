@@ -31,14 +31,25 @@ def test_demo_home_is_valid_and_has_follow_ups(home, protocol):
     assert reviewed
 
 
+def _files(home: Home) -> dict[str, bytes]:
+    """Every file under the home (patient files, their .bak, lock files), by path, with its bytes."""
+    return {p.relative_to(home.root).as_posix(): p.read_bytes() for p in sorted(home.root.rglob("*")) if p.is_file()}
+
+
 def test_demo_generation_is_reproducible(tmp_path, protocol):
-    a, b = Home(tmp_path / "a"), Home(tmp_path / "b")
-    make_demo_home(a, protocol, 2, 2)
-    make_demo_home(b, protocol, 2, 2)
-    for pid in a.patient_ids():
-        ra, rb = a.load(pid), b.load(pid)
-        assert ra.patient.name == rb.patient.name
-        assert [s.answers.keys() for s in ra.sessions] == [s.answers.keys() for s in rb.sessions]
+    """The same arguments give the same home, byte for byte: names, answers, ids, dates, every file."""
+    a, b, other = Home(tmp_path / "a"), Home(tmp_path / "b"), Home(tmp_path / "other")
+    assert make_demo_home(a, protocol, 3, 3) == ["demo00000", "demo00001", "demo00002"]
+    make_demo_home(b, protocol, 3, 3)
+    make_demo_home(other, protocol, 3, 3, seed=8)
+    files = _files(a)
+    assert sorted(files) == sorted(
+        f"patients/demo0000{n}{ext}" for n in range(3) for ext in (".json", ".json.bak", ".lock")
+    )
+    assert _files(b) == files
+    assert _files(other).keys() == files.keys() and _files(other) != files  # another seed: another home
+    record = a.load("demo00000")
+    assert record.patient.created == record.sessions[0].started  # the patient's dates are the demo's, not today's
 
 
 def test_make_demo_data_script_and_demo_command(tmp_path):

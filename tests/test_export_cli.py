@@ -255,10 +255,20 @@ def test_since_after_until_is_a_usage_error(run, fixture_home, tmp_path):
 def test_a_batch_export_is_durable_where_there_is_no_os_sync(run, fixture_home, tmp_path, monkeypatch):
     """The batch skips each file's fsync and syncs once with os.sync, which Windows lacks: there the tally
     reported files written that were not yet on disk."""
-    synced = []
+    synced = set()
     real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        st = os.fstat(fd)
+        synced.add((st.st_dev, st.st_ino))
+
     monkeypatch.delattr(os, "sync", raising=False)
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
-    code, out, _ = run("export", "--all", "--out", str(tmp_path / "o"))
+    monkeypatch.setattr(os, "fsync", fsync)
+    out_dir = tmp_path / "o"
+    code, out, _ = run("export", "--all", "--out", str(out_dir))
     assert code == 0 and out.startswith("2 file(s) written")
-    assert len(synced) >= 2  # each file (and its folder) synced before the tally
+    written = [out_dir / name for name in sorted(os.listdir(out_dir))]
+    assert len(written) == 2
+    folder = [out_dir] if os.name == "posix" else []  # Windows cannot fsync a folder
+    assert {(p.stat().st_dev, p.stat().st_ino) for p in written + folder} <= synced  # each file, and its folder

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from backcoach.store import DamagedFile
+from backcoach.store import DamagedFile, Home
 from backcoach.summary import clinician_summary, patient_handout, render
 from tests.export_data import PATIENT_ID, make_fixture_patient
 from tests.helpers import run_backcoach
@@ -21,26 +21,50 @@ def _edit(home, change) -> None:
     path.write_text(json.dumps(data))
 
 
+WRONG_SHAPES = {
+    ("planning.readiness", "confidence"): "seven",
+    ("planning.readiness", "barriers"): ["a", "list"],
+    ("planning.readiness", "stage"): 3,
+    ("planning.goals", "goals"): ["Walk more", {"text": 5}],
+    ("delivery.successful_experiences", "feared_activities"): ["Bending", {"item": "x"}],
+    ("evaluation.goal_review", "review"): [{"goal_id": "g1", "attainment": "great"}],
+    ("delivery.sense_making", "key_messages"): "strong_back",
+}
+
+
 def _wrong_shapes(session: dict) -> None:
+    for (component, field), value in WRONG_SHAPES.items():
+        session["answers"].setdefault(component, {})[field] = value
+
+
+def _without_those_fields(session: dict) -> None:
     answers = session["answers"]
-    answers.setdefault("planning.readiness", {}).update(confidence="seven", barriers=["a", "list"], stage=3)
-    answers.setdefault("planning.goals", {})["goals"] = ["Walk more", {"text": 5}]
-    answers.setdefault("delivery.successful_experiences", {})["feared_activities"] = ["Bending", {"item": "x"}]
-    answers.setdefault("evaluation.goal_review", {})["review"] = [{"goal_id": "g1", "attainment": "great"}]
-    answers.setdefault("delivery.sense_making", {})["key_messages"] = "strong_back"
+    for component, field in WRONG_SHAPES:
+        answers.get(component, {}).pop(field, None)
+    session["answers"] = {component: fields for component, fields in answers.items() if fields}
+
+
+def _renderings(record, protocol) -> dict[tuple, str]:
+    return {
+        (session.id, build.__name__, fmt): render(build(record, session, protocol), fmt)
+        for session in record.sessions
+        for build in (clinician_summary, patient_handout)
+        for fmt in ("text", "md", "html")
+    }
 
 
 def test_values_of_the_wrong_shape_are_left_out_and_the_rest_is_shown(home, protocol):
+    """Every summary and handout of a hand-edited file is exactly that of the same file without the fields whose
+    values have the wrong shape: those are left out whole, and everything else is shown as before."""
     make_fixture_patient(home, protocol)
-    _edit(home, _wrong_shapes)
-    record = home.load(PATIENT_ID)
-    for session in record.sessions:
-        for build in (clinician_summary, patient_handout):
-            for fmt in ("text", "md", "html"):
-                text = render(build(record, session, protocol), fmt)
-                assert "seven" not in text
-    summary = render(clinician_summary(record, record.sessions[0], protocol), "text")
-    assert "Short walks every day" in summary  # an answer of the right shape in the same session
+    whole = _renderings(home.load(PATIENT_ID), protocol)
+    _edit(home, _without_those_fields)
+    expected = _renderings(home.load(PATIENT_ID), protocol)
+    assert expected != whole  # the fields edited are ones the summaries show
+    make_fixture_patient(other := Home(home.root.parent / "edited"), protocol)
+    _edit(other, _wrong_shapes)
+    assert _renderings(other.load(PATIENT_ID), protocol) == expected
+    assert "Short walks every day" in expected["s-initial", "clinician_summary", "text"]  # an answer of the right shape
 
 
 def test_batch_export_of_a_hand_edited_file_finishes_with_a_tally(home, protocol, tmp_path):

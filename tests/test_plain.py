@@ -492,3 +492,49 @@ def test_a_long_paste_is_capped_as_it_arrives_not_after_gigabytes(monkeypatch):
     assert got["answer"] == "y" * 50
     drive_plain(start, "\x1b[200~" + "z" * 80 + "\x1b[201~" + "\r")  # a bracketed paste, as most terminals send
     assert got["answer"] == "z" * 50
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pseudo-terminal (pty) stands in for the user's terminal")
+def test_ctrl_c_on_a_real_terminal_exits_130_with_the_answer_on_disk(home, protocol, patient):
+    """`backcoach consult ann --plain` on a pty: one answer given, then Ctrl-C at the next prompt: the answer is in
+    the patient's file, the resume hint is shown, and the exit code is 130 exactly."""
+    from tests.terminal import Terminal
+
+    goals = protocol.component("planning.goals")
+    term = Terminal("consult", patient, "--plain", home=home.root)
+    try:
+        term.wait_for("Component 1")
+        term.type(ENTER)  # Answer
+        term.wait_for(goals.field("values").label)
+        term.type(line("Walking with the grandchildren"))
+        term.wait_for(goals.field("goals").label)  # the next prompt: the first answer was saved before it
+        term.type(CTRL_C)
+        code = term.finish()
+    finally:
+        term.close()
+    shown = term.text
+    assert code == 130, shown
+    assert "Stopped. Every answer given so far is saved.\n" in shown
+    assert "To continue (starts at 1. Let patient value-based goals guide management.):\n" in shown
+    assert "  backcoach consult ann --plain\n" in shown
+    assert "Traceback" not in shown
+    data = json.loads(home.patient_path(patient).read_text(encoding="utf-8"))
+    (session,) = data["sessions"].values()
+    assert session["status"] == "open"
+    assert session["answers"] == {"planning.goals": {"values": "Walking with the grandchildren"}}
+
+
+@pytest.mark.parametrize(
+    "typed,stored_as",
+    [("1" + "0", 10), ("1", 1), ("0", 0), ("1" + "0" + "0" + ENTER + CLEAR + "9", 9)],
+    ids=["1 then 0", "1", "0", "100 refused, then 9"],
+)
+def test_a_scale_answer_is_every_digit_typed_not_the_first(home, protocol, patient, typed, stored_as):
+    """Typing "1" then "0" on a 0-10 scale gives 10 (plain mode waits for Enter: a digit never answers alone, as a
+    type-ahead pick might); 100 is refused, and the prompt stays until a number on the scale is given."""
+    skip_stage, empty = pick(len(protocol.guidance.stages)), ENTER
+    keys = pick(3) + pick(2) + ENTER  # jump to 3. readiness, Answer
+    keys += skip_stage + empty * 3 + typed + ENTER + CTRL_D  # resources, barriers, maintenance; the confidence
+    code, printed = drive(home, protocol, patient, keys)
+    assert code == 130, printed
+    assert stored(home, patient)[0].answers == {"planning.readiness": {"confidence": stored_as}}

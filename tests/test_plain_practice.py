@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 
 import pytest
 
+from backcoach.model import now
 from backcoach.plain import practise
 from backcoach.practice.attempts import AttemptStore
 from backcoach.practice.cases import find_case
 from backcoach.practice.session import PracticeSession
 from tests.helpers import run_backcoach, run_cli
-from tests.plain_helpers import CTRL_C, DOWN, ENTER, SPACE, drive_plain, line, pick, without_ids
+from tests.plain_helpers import CTRL_C, DOWN, ENTER, SPACE, drive_plain, drive_plain_steps, line, pick, without_ids
+from tests.practice_helpers import Clock
 
 GOALS, SHARED, SENSE = "planning.goals", "planning.shared_decision", "delivery.sense_making"
 
@@ -45,25 +48,40 @@ BEFORE_STOP = "".join(
         ENTER * 3,  # 2. ask all three bullets
     ]
 )
-AFTER_STOP = "".join(  # carried on at 2 (its first component with no answer), every bullet there asked
+# carried on at 2 (its first component with no answer), every bullet there asked; in four parts, each ending in a
+# state a test can wait for on disk
+SHARED_ANSWERED = "".join(
     [
         ENTER,  # answer
         SPACE + DOWN + SPACE + ENTER,  # advice, exercise
         line("Something fast; he must keep working"),
         line("No scan; walk daily; practise bending"),
         ENTER,  # affirmed: yes
+    ]
+)
+SENSE_ASKED = "".join(
+    [
         pick(5),  # 3. skip
         ENTER,  # 4. ask bullet 0
+    ]
+)
+AT_9 = "".join(
+    [
         pick(1),  # answer
         line("Thinks a disc slipped, like his father's"),
         DOWN + SPACE + ENTER,  # hurt is not harm
         ENTER,  # sources: skipped
         pick(7),  # 5. jump
         pick(5),  # to 9 (from 5 in the list of phases and components)
+    ]
+)
+FINISH = "".join(
+    [
         pick(6),  # 9. finish, having asked nothing here
         ENTER,  # finish the attempt and see the feedback
     ]
 )
+AFTER_STOP = SHARED_ANSWERED + SENSE_ASKED + AT_9 + FINISH
 ATTEMPT = BEFORE_STOP + AFTER_STOP
 ANSWERS = {
     GOALS: {
@@ -85,17 +103,60 @@ ANSWERS = {
 }
 ASKED = {(GOALS, 0), (SHARED, 0), (SHARED, 1), (SHARED, 2), (SENSE, 0)}
 HIT = {"fear_addressed", "misconception_explored", "value_goal", "smart_goal", "active_options", "decision_affirmed"}
+PHASE_SECONDS = {"planning": 100.0 + 30.0, "delivery": 40.0, "evaluation": 25.0}  # as the steps below move the clock
+
+
+def _asked(home, attempt_id: str, pair: tuple[str, int]) -> Callable[[], bool]:
+    return lambda: pair in AttemptStore(home).read_meta(attempt_id).asked_pairs
+
+
+def _timed(home, attempt_id: str, phase: str) -> Callable[[], bool]:
+    """Whether the attempt has moved into `phase` (its timer saved, at 0 s, the moment it was entered)."""
+    return lambda: phase in AttemptStore(home).read_meta(attempt_id).phase_seconds
+
+
+def _answered(home, attempt_id: str, component: str, field: str) -> Callable[[], bool]:
+    return lambda: AttemptStore(home).home.load(attempt_id).sessions[-1].answer(component, field) is not None
+
+
+def _wait(clock: Clock, seconds: float) -> Callable[[], None]:
+    """The student spends `seconds` where the attempt is (the UI waiting for keys meanwhile)."""
+
+    def spend() -> None:
+        clock.now += seconds
+
+    return spend
+
+
+def before_stop(home, attempt_id: str, clock: Clock) -> list:
+    """Component 1 answered, every bullet of 2 asked; then 100 s spent there (planning)."""
+    return [(BEFORE_STOP, _asked(home, attempt_id, (SHARED, 2)), _wait(clock, 100))]
+
+
+def after_stop(home, attempt_id: str, clock: Clock) -> list:
+    """2 answered, then 30 s more in planning; 4 asked, 40 s (delivery); at 9, 25 s (evaluation); finished."""
+    return [
+        (SHARED_ANSWERED, _answered(home, attempt_id, SHARED, "affirmed"), _wait(clock, 30)),
+        (SENSE_ASKED, _asked(home, attempt_id, (SENSE, 0)), _wait(clock, 40)),
+        (AT_9, _timed(home, attempt_id, "evaluation"), _wait(clock, 25)),
+        (FINISH, None, None),
+    ]
 
 
 def test_an_attempt_end_to_end(home, protocol, case):
     home.add_patient("Ann Lee", patient_id="ann")
-    code, printed, attempt_id = attempt(home, protocol, case, ATTEMPT)
+    clock, started = Clock(5000.0), now()
+    with PracticeSession.start(home, protocol, case, clock=clock) as session:
+        steps = before_stop(home, session.attempt_id, clock) + after_stop(home, session.attempt_id, clock)
+        code, printed = drive_plain_steps(lambda console: practise(session, console), steps)
+    attempt_id = session.attempt_id
     assert code == 0, printed
 
     stored = AttemptStore(home).load(attempt_id)
-    assert stored.meta.finished is not None and stored.session.status == "complete"
+    assert started <= stored.meta.finished <= now() and stored.session.status == "complete"
     assert stored.meta.asked_pairs == ASKED
-    assert set(stored.meta.phase_seconds) == {"planning", "delivery", "evaluation"}  # 9 was only looked at
+    assert stored.meta.phase_seconds == PHASE_SECONDS  # every second the clock moved, in the phase it was in
+    assert "Delivery: 4 of 10 (0:00 in Delivery, 2:10 in all)\n" in printed  # the timers as 4 was shown
     assert without_ids(stored.session.answers) == ANSWERS
 
     patient = case.patient
@@ -154,29 +215,38 @@ def test_an_attempt_stopped_in_a_goal_carries_on_in_that_component(home, protoco
 
 
 def test_an_attempt_stopped_with_ctrl_c_and_carried_on_ends_as_one_done_in_one_go(home, protocol, case):
-    code, printed, attempt_id = attempt(home, protocol, case, BEFORE_STOP + CTRL_C)
+    clock = Clock(5000.0)
+    with PracticeSession.start(home, protocol, case, clock=clock) as session:
+        steps = [*before_stop(home, session.attempt_id, clock), (CTRL_C, None, None)]
+        code, printed = drive_plain_steps(lambda console: practise(session, console), steps)
+    attempt_id = session.attempt_id
     assert code == 130
     resume = f"  backcoach --home {home.root} practice run acute_fear --resume {attempt_id} --plain\n"
     assert resume in printed
     stopped = AttemptStore(home).load(attempt_id)
     assert stopped.meta.asked_pairs == {(GOALS, 0), (SHARED, 0), (SHARED, 1), (SHARED, 2)}
-    banked = stopped.meta.phase_seconds["planning"]
+    assert stopped.meta.phase_seconds == {"planning": 100.0}  # banked when it stopped
 
-    with PracticeSession(home, protocol, case, attempt_id) as again:
-        code, printed = drive_plain(lambda console: practise(again, console), AFTER_STOP)
+    clock.now += 3600  # an hour away from it counts nowhere
+    with PracticeSession(home, protocol, case, attempt_id, clock=clock) as again:
+        code, printed = drive_plain_steps(lambda console: practise(again, console), after_stop(home, attempt_id, clock))
     assert code == 0, printed
     # the case again, what the attempt holds, where it goes on, and what the patient said at 2 before
     assert case.patient.background.splitlines()[0][:60] in printed
-    assert f"Carrying on with attempt {attempt_id}: 1 of 10 components have answers, 4 How? bullet(s)" in printed
+    assert (
+        f"Carrying on with attempt {attempt_id}: 1 of 10 components have answers, 4 How? bullet(s) were asked, "
+        "1:40 spent so far. Continuing at 2. " in printed
+    )
     assert "Continuing at 2. " in printed
     earlier = printed[printed.index("Asked before:") :]
     assert all(f"{case.patient.name}: {case.response(SHARED, i)}" in earlier for i in range(3))
 
     stored = AttemptStore(home).load(attempt_id)
-    assert stored.meta.finished is not None and stored.session.status == "complete"
+    assert stopped.meta.finished is None and stored.meta.created <= stored.meta.finished <= now()
+    assert stored.session.status == "complete"
     assert without_ids(stored.session.answers) == ANSWERS
     assert stored.meta.asked_pairs == ASKED and len(stored.meta.asked) == len(ASKED)  # nothing asked twice
-    assert stored.meta.phase_seconds["planning"] >= banked
+    assert stored.meta.phase_seconds == PHASE_SECONDS  # the same as the attempt done in one go
     feedback = stored.feedback(case, protocol)
     assert {i.id for i in feedback.hit} == HIT and [i.id for i in feedback.critical_missed] == ["fears_rated"]
     assert printed.count("FAIL   critical items 2/3") == 2

@@ -133,13 +133,17 @@ def test_report_batch_with_a_damaged_attempt(home, protocol, monkeypatch, capsys
     assert err.strip().splitlines()[-1] == "2 attempt(s) reported, 1 failed"
     files = sorted(p.name for p in out.iterdir())
     assert files == sorted(f"{i}.html" for i in (ids[0], ids[2]))
-    assert all(stat.S_IMODE((out / f).stat().st_mode) == 0o600 for f in files)
+    assert [stat.S_IMODE((out / f).stat().st_mode) for f in files] == [0o600, 0o600]
+    reports = {f: (out / f).read_bytes() for f in files}
+    for f, report in reports.items():  # each is its own attempt's report
+        assert [i for i in ids if i in report.decode()] == [f.removesuffix(".html")]
+    (out / files[0]).write_bytes(b"a teacher's older copy")
     os.utime(out / files[0], (0, 0))
     code, _, err = run_cli(
         monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--out", str(out), "--format", "html"
     )
     assert code == 1 and "exists (use --force" in err  # never silently overwritten
-    assert (out / files[0]).stat().st_mtime == 0
+    assert (out / files[0]).read_bytes() == b"a teacher's older copy" and (out / files[0]).stat().st_mtime == 0
     code, _, err = run_cli(
         monkeypatch,
         capsys,
@@ -153,7 +157,8 @@ def test_report_batch_with_a_damaged_attempt(home, protocol, monkeypatch, capsys
         "html",
         "--force",
     )
-    assert code == 1 and (out / files[0]).stat().st_mtime > 0  # rewritten; the damaged one still tallied
+    assert code == 1 and err.strip().splitlines()[-1] == "2 attempt(s) reported, 1 failed"  # the damaged one too
+    assert {f: (out / f).read_bytes() for f in files} == reports  # rewritten: the report, not the older copy
 
 
 def test_report_to_stdout_as_json(home, protocol, monkeypatch, capsys):
@@ -167,9 +172,15 @@ def test_report_to_stdout_as_json(home, protocol, monkeypatch, capsys):
     assert teach_back["hit"] is True and teach_back["critical"] is True
 
 
-def test_cli_list_and_check(monkeypatch, capsys, tmp_path):
+def test_cli_list_and_check(protocol, monkeypatch, capsys, tmp_path):
+    from backcoach.practice.cases import shipped_cases
+
     code, out, _ = run_cli(monkeypatch, capsys, "practice", "list", "--json")
-    assert code == 0 and len(json.loads(out)) >= 8
+    assert code == 0
+    assert json.loads(out) == [
+        {"id": c.id, "title": c.title, "tests": c.tests, "follow_up": c.follow_up, "pass_share": c.pass_share}
+        for c in shipped_cases(protocol)
+    ]
     broken = tmp_path / "broken.toml"
     broken.write_text('id = "x"\n')
     code, _, err = run_cli(monkeypatch, capsys, "practice", "check", str(broken))
@@ -266,5 +277,14 @@ def test_a_hand_edited_student_name_is_damage_or_shown_inert(home, protocol, mon
     data["student"] = student
     meta.write_text(json.dumps(data))
     code, out, err = run_cli(monkeypatch, capsys, "--home", str(home.root), "practice", "report", "--format", "text")
-    assert "internal error" not in err and "\x1b" not in out
-    assert code == (1 if student == 5 else 0)
+    if student == 5:  # no student name: a damaged file, named, tallied, and nothing reported
+        assert (code, out) == (1, "")
+        assert err == (
+            f"backcoach: warning: attempt {attempt_id}: {meta} is damaged (not a backcoach practice file); "
+            "run `backcoach db check`\n0 attempt(s) reported, 1 failed\n"
+        )
+    else:  # the name shown without what could act on a terminal: the escape and the lone surrogate are dropped
+        assert (code, err) == (0, "1 attempt(s) reported, 0 failed\n")
+        assert out.startswith(f"Practice feedback: {find_case('acute_fear', protocol).title}\n")
+        assert f"\ncase acute_fear · attempt {attempt_id}\nstudent: Sam [2J\nFAIL " in out
+        assert "\x1b" not in out and "\ud800" not in out

@@ -174,8 +174,8 @@ def test_two_processes_second_refused_no_update_lost(home, protocol):
     with Consultation(home, protocol, "a") as c:
         assert c.session.answer(*VALUES) == "child's answer"
         c.set("planning.goals", "motivation", "parent's answer")
-    session = home.load("a").sessions[0]
-    assert session.answer(*VALUES) == "child's answer" and session.answer("planning.goals", "motivation")
+    (session,) = home.load("a").sessions
+    assert session.answers == {"planning.goals": {"values": "child's answer", "motivation": "parent's answer"}}
 
 
 def test_stale_lock_of_a_killed_process_is_taken_over(home, protocol):
@@ -199,6 +199,37 @@ DAMAGE = {
     "wrong schema": lambda p: p.write_text(p.read_text().replace(f'"schema": {SCHEMA_VERSION}', '"schema": 99')),
     "not a record": lambda p: p.write_text('{"meta": {"1": {"schema": 1}}, "patient": {"1": {"id": "b"}}}'),
 }
+TRUNCATED = "not valid JSON: Unterminated string starting at line 21"  # a three_patients file cut in half
+REASON = {  # what each kind of damage is reported as
+    "corrupt": "not valid JSON: not UTF-8 text",
+    "truncated": TRUNCATED,
+    "empty": "empty file",
+    "wrong schema": f"schema version 99; this backcoach reads version {SCHEMA_VERSION}",
+    "not a record": "unreadable record (KeyError)",
+}
+
+
+def restored(pid: str, home: Home) -> str:
+    """What `--repair` says of restoring patient `pid` from its .bak (the damaged file kept aside beside it)."""
+    (aside,) = home.patients_dir.glob(f"{pid}.json.broken-*")
+    return f"patients/{pid}.json: restored from {pid}.json.bak (damaged file kept as {aside.name})"
+
+
+@pytest.mark.parametrize(
+    "raw,reason",
+    [
+        (b'{"a', "Unterminated string starting at line 1"),  # was "… starting at at line 1"
+        (b'{"a": "\x01"}', "Invalid control character at line 1"),
+        (b"[1\n 2]", "Expecting ',' delimiter at line 2"),
+        (b"{1: 2}", "Expecting property name enclosed in double quotes at line 1"),
+    ],
+)
+def test_a_json_error_says_what_and_which_line_once(raw, reason):
+    from backcoach.store.atomic import BadJSON, parse_json
+
+    with pytest.raises(BadJSON) as bad:
+        parse_json(raw)
+    assert bad.value.reason == f"not valid JSON: {reason}"
 
 
 @pytest.fixture
@@ -220,8 +251,7 @@ def test_damaged_file_is_contained_reported_and_never_overwritten(three_patients
     damaged_bytes = path.read_bytes()
     time.sleep(0.01)
     entries = {e.id: e for e in home.index()}
-    assert entries["a"].damaged is None and entries["c"].damaged is None
-    assert entries["b"].damaged
+    assert (entries["a"].damaged, entries["b"].damaged, entries["c"].damaged) == (None, REASON[kind], None)
     results = dict(home.records())
     assert isinstance(results["b"], DamagedFile) and results["a"].patient.name == "A"
     with pytest.raises(DamagedFile):
@@ -231,9 +261,9 @@ def test_damaged_file_is_contained_reported_and_never_overwritten(three_patients
     assert path.read_bytes() == damaged_bytes
 
     report = check_home(home)
-    assert [p.split(":")[0] for p in report.problems] == ["patients/b.json"]
+    assert report.problems == [f"patients/b.json: {REASON[kind]}"]
     repaired = check_home(home, repair=True)
-    assert repaired.clean and any("b.json: restored from b.json.bak" in r for r in repaired.repaired)
+    assert repaired.clean and repaired.repaired == [restored("b", home), "index.json: rebuilt"]
     assert home.load("b").sessions[0].answer(*VALUES) == "values of b"  # the previous version
     assert [f.read_bytes() for f in home.patients_dir.glob("b.json.broken-*")] == [damaged_bytes]
     assert check_home(home).clean
@@ -257,7 +287,12 @@ def test_check_and_repair_cover_practice_attempts(three_patients, protocol):
     DAMAGE["truncated"](store.home.patients_dir / f"{attempt}.json")
     assert [p.split(":")[0] for p in check_home(home).problems] == [f"practice/patients/{attempt}.json"]
     repaired = check_home(home, repair=True)
-    assert any(r.startswith(f"practice/patients/{attempt}.json: restored from") for r in repaired.repaired)
+    (aside,) = store.home.patients_dir.glob(f"{attempt}.json.broken-*")
+    assert repaired.repaired == [
+        "index.json: rebuilt",
+        f"practice/patients/{attempt}.json: restored from {attempt}.json.bak (damaged file kept as {aside.name})",
+        "practice/index.json: rebuilt",
+    ]
     assert repaired.clean and store.load(attempt).session.answer(*VALUES) == "first"  # the previous version
 
     meta = store.meta_path(attempt)
@@ -281,7 +316,9 @@ def test_missing_or_damaged_index_is_rebuilt(three_patients):
     assert report.clean and report.notes == ["index.json: not built yet (it is a cache; the next listing builds it)"]
     assert sorted(e.id for e in home.index()) == ["a", "b", "c"]
     home.index_path.write_text("{not json")
-    assert any(p.startswith("index.json") for p in check_home(home).problems)
+    assert check_home(home).problems == [
+        "index.json: not valid JSON: Expecting property name enclosed in double quotes at line 1"
+    ]
     assert sorted(e.id for e in home.index()) == ["a", "b", "c"]
     assert check_home(home).clean
 
@@ -336,8 +373,10 @@ def test_repair_skips_a_damaged_patient_that_is_open_elsewhere_and_goes_on(three
         report = check_home(home, repair=True)
     finally:
         held.release()
-    assert any("b.json: restored" in r for r in report.repaired)
-    assert [p for p in report.problems if p.startswith("patients/a.json")] and "open in another" in report.problems[0]
+    assert report.repaired == [restored("b", home), "index.json: rebuilt"]
+    assert report.problems == [
+        f"patients/a.json: {TRUNCATED}; not repaired: patient a is open in another backcoach window (pid {os.getpid()})"
+    ]
     assert home.load("b").patient.id == "b"
 
 
@@ -699,10 +738,13 @@ def test_repair_goes_on_when_a_bak_or_a_lock_cannot_be_used(three_patients):
     (home.patients_dir / "b.lock").unlink()
     (home.patients_dir / "b.lock").mkdir()
     report = check_home(home, repair=True)
-    problems = [p.split(":")[0] for p in report.problems]
-    assert problems == ["patients/a.json", "patients/a.json.bak", "patients/b.json", "patients/b.lock"]
-    assert "its .bak is missing or damaged too" in report.problems[0] and "b.lock" in report.problems[2]
-    assert any(r.startswith("patients/c.json: restored from c.json.bak") for r in report.repaired)
+    assert report.problems == [
+        f"patients/a.json: {TRUNCATED} and its .bak is missing or damaged too",
+        "patients/a.json.bak: a folder, not a file (the patient cannot be saved until it is moved)",
+        f"patients/b.json: {TRUNCATED}; not repaired: {home.patients_dir / 'b.lock'}: Is a directory",
+        "patients/b.lock: a folder, not a lock file; the patient cannot be saved until it is removed",
+    ]
+    assert report.repaired == [restored("c", home), "index.json: rebuilt"]
     assert home.load("c").patient.id == "c"
 
 

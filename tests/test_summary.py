@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
+from backcoach.protocol import builtin_protocol
+from backcoach.store import Home
 from backcoach.summary import clinician_renderable, clinician_summary, patient_handout, render
 from tests.export_data import HOSTILE, make_fixture_patient
+from tests.golden_texts import GOLDEN, UPDATE, golden_texts
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE = bool(os.environ.get("UPDATE_GOLDEN"))
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -22,20 +26,38 @@ def record(home, protocol):
     return make_fixture_patient(home, protocol)
 
 
-def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; review it, then UPDATE_GOLDEN=1"
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """What backcoach renders now for each golden file (the fixture patient in a home of its own)."""
+    protocol = builtin_protocol()
+    return golden_texts(make_fixture_patient(Home(tmp_path_factory.mktemp("golden") / "home"), protocol), protocol)
 
 
-@pytest.mark.parametrize("fmt,suffix", [("text", "txt"), ("md", "md")])
-@pytest.mark.parametrize("index,kind", [(0, "initial"), (1, "follow-up")])
-def test_golden_summaries(record, protocol, fmt, suffix, index, kind):
-    session = record.sessions[index]
-    assert session.kind == kind
-    _check_golden(f"summary-{kind}.{suffix}", render(clinician_summary(record, session, protocol), fmt))
-    _check_golden(f"handout-{kind}.{suffix}", render(patient_handout(record, session, protocol), fmt))
+@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.iterdir()))
+def test_golden_summaries(rendered, name):
+    """Compared only: `make golden` rewrites them (never an environment variable, never `make test`)."""
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    assert rendered[name] == expected, (
+        f"tests/golden/{name} is not what backcoach renders now: review the change, then run `{UPDATE}`"
+    )
+
+
+def test_every_golden_file_is_rendered_and_every_rendering_has_one(rendered):
+    assert sorted(rendered) == sorted(p.name for p in GOLDEN.iterdir())
+
+
+def test_make_golden_writes_what_the_tests_compare(tmp_path):
+    """The command named in the failure message writes exactly the files compared, byte for byte."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "update_golden.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    written = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert written == {p.name: p.read_bytes() for p in GOLDEN.iterdir()}
+    assert done.stdout.splitlines() == [str(tmp_path / name) for name in sorted(written)]
 
 
 def test_follow_up_shows_what_changed(record, protocol):

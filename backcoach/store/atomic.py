@@ -206,8 +206,8 @@ def parse_json(raw: bytes) -> Any:
         raise BadJSON(f"nested more than {MAX_DEPTH} levels deep") from None
     except UnicodeDecodeError:
         raise BadJSON("not valid JSON: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise BadJSON(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except json.JSONDecodeError as exc:  # some of its messages end "… at", before the position it leaves out
+        raise BadJSON(f"not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno}") from None
     except ValueError:  # an integer of thousands of digits
         raise BadJSON("not valid JSON: a number too large to read") from None
     _check_depth(data)
