@@ -34,7 +34,11 @@ class Terminal:
 
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES")}
+        environ = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES") and not k.startswith(("BACKCOACH_", "TEXTUAL"))
+        }
         environ.update(BACKCOACH_HOME=str(home), TERM="xterm-256color", **(env or {}))
 
         def controlling_terminal() -> None:  # in the child, after setsid: the pty becomes its terminal
