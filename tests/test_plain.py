@@ -156,7 +156,7 @@ def test_full_initial_consultation(home, protocol, patient):
     assert protocol.component("evaluation.understanding").why[0] in printed
     for tier in guidance.red_flag_tiers:  # the warning signs are asked with each tier and what to do
         assert f"{tier.marker}: {tier.label}" in printed
-    assert "EMERGENCY – go to the emergency department now: 1 of 10 gone through" in printed  # the summary, by tier
+    assert "EMERGENCY – go to the emergency department now: 1 of 11 gone through" in printed  # the summary, by tier
     assert HOSTILE in printed  # the summary prints user text literally
     assert (
         f"  backcoach --home {home.root} export ann --session {session.id} --handout --format html --out ." in printed
