@@ -104,9 +104,9 @@ def test_an_attempt_end_to_end(home, protocol, case):
     assert f"{patient.name}: {case.response(SHARED, 2)}" in printed
 
     feedback = stored.feedback(case, protocol)
-    assert not feedback.passed and [i.id for i in feedback.critical_missed] == ["fears_rated"]
+    assert not feedback.passed and [i.id for i in feedback.critical_missed] == ["fears_rated", "safety_net"]
     assert {i.id for i in feedback.hit} == HIT
-    assert printed.count("FAIL   critical items 2/3") == 2  # at the top of the feedback and again at the end
+    assert printed.count("FAIL   critical items 2/4") == 2  # at the top of the feedback and again at the end
     missed = printed[printed.index("Critical items missed") :]
     for item in feedback.missed:
         assert f"✗ {item.label}" in missed
@@ -178,8 +178,9 @@ def test_an_attempt_stopped_with_ctrl_c_and_carried_on_ends_as_one_done_in_one_g
     assert stored.meta.asked_pairs == ASKED and len(stored.meta.asked) == len(ASKED)  # nothing asked twice
     assert stored.meta.phase_seconds["planning"] >= banked
     feedback = stored.feedback(case, protocol)
-    assert {i.id for i in feedback.hit} == HIT and [i.id for i in feedback.critical_missed] == ["fears_rated"]
-    assert printed.count("FAIL   critical items 2/3") == 2
+    assert {i.id for i in feedback.hit} == HIT
+    assert [i.id for i in feedback.critical_missed] == ["fears_rated", "safety_net"]
+    assert printed.count("FAIL   critical items 2/4") == 2
 
 
 def test_without_a_terminal_no_attempt_is_made(home):

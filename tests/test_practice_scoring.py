@@ -64,6 +64,21 @@ def test_missed_critical_item_fails_whatever_the_share(protocol):
     assert not feedback.passed
 
 
+def test_a_safety_net_needs_every_cauda_equina_sign_and_names_the_ones_left_out(protocol):
+    """Review 14 (F2): one sign ticked is not a screen; the first-contact cases fail without all four."""
+    for case_id in ("acute_fear", "persistent_precontemplation", "desk_worker_pain_goals", "passive_treatment"):
+        case = find_case(case_id, protocol)
+        item = next(i for i in case.rubric if i.id == "safety_net")
+        assert item.critical and set(item.all_of) == {"bladder", "bowel", "saddle_numbness", "bilateral_leg_symptoms"}
+    case = find_case("acute_fear", protocol)
+    answers, asked = perfect(case, protocol)
+    answers[("evaluation.action_plan", "red_flags_reviewed")] = ["bladder", "saddle_numbness"]
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    item = next(i for i in feedback.critical_missed if i.id == "safety_net")
+    assert item.detail == "not chosen: bowel, bilateral_leg_symptoms"
+    assert not feedback.passed
+
+
 def test_feared_activities_named_but_never_rated_do_not_count_as_rated(protocol):
     case = find_case("acute_fear", protocol)  # critical 'fears_rated': "Named and rated his feared movements"
     answers, asked = perfect(case, protocol)

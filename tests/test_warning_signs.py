@@ -288,13 +288,13 @@ def test_a_case_pack_written_with_old_ids_reads_them_as_the_new_ones(protocol):
     text = (
         seed_file(CASES_DIR, "01_acute_fear.toml")
         .read_text(encoding="utf-8")
-        .replace('"progressive_weakness", "bilateral_leg_symptoms"]', '"leg_weakness"]')
+        .replace('"saddle_numbness", "bilateral_leg_symptoms"]', '"saddle_numbness", "leg_weakness"]')
     )
     assert '"leg_weakness"]' in text
     case = parse_case(text, "old_case.toml", protocol)
     item = next(i for i in case.rubric if i.field == "red_flags_reviewed")
-    assert "progressive_weakness" in item.any_of and "leg_weakness" not in item.any_of
-    assert "bilateral_leg_symptoms" not in item.any_of  # the old sign did not ask about pain in both legs
+    assert "progressive_weakness" in item.all_of and "leg_weakness" not in item.all_of
+    assert "bilateral_leg_symptoms" not in item.all_of  # the old sign did not ask about pain in both legs
 
 
 # --- pack text stays literal ----------------------------------------------------------------------------------
