@@ -97,6 +97,7 @@ class Field:
     max_label: str = ""
     item_label: str = ""
     handout: str = ""
+    handout_label: str = ""  # the words before the answer on the handout (the clinician's label is not shown there)
     attainment: tuple[Option, ...] = ()
     decisions: tuple[Option, ...] = ()
 
@@ -387,6 +388,7 @@ def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
             "max_label": (str, ""),
             "item_label": (str, ""),
             "handout": (str, ""),
+            "handout_label": (str, ""),
             "attainment": (list, None),
             "decisions": (list, None),
         },
@@ -415,6 +417,8 @@ def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
             )
     if t["handout"] and t["handout"] not in handout_ids:
         raise r.fail(f"{path}.handout", f"no handout section with id {t['handout']!r}")
+    if t["handout_label"] and not t["handout"]:
+        raise r.fail(f"{path}.handout_label", "a field that goes on no handout section (handout) has no handout label")
     attainment = decisions = ()
     if ftype == "goal_review":
         for key, wanted in (("attainment", ATTAINMENT_IDS), ("decisions", DECISION_IDS)):

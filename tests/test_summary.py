@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from backcoach.protocol import load_protocol
 from backcoach.summary import clinician_renderable, clinician_summary, patient_handout, render
 from tests.export_data import HOSTILE, make_fixture_patient
 
@@ -52,6 +53,22 @@ def test_handout_is_plain_and_carries_the_plan_forward(record, protocol):
     assert "Short walks every day" in text  # agreed in the first session, still the plan
     assert "Hang the washing out" in text and "less pain when I lift" not in text  # the adjusted goal
     assert "Preparation" not in text and "Action" not in text and "Coverage" not in text
+
+
+def test_a_handout_label_leads_its_answer_on_the_handout_only(record, protocol, tmp_path):
+    """A pack's `handout_label` words an answer for the patient ("How often: twice a day"); the summary keeps the
+    clinician's label."""
+    shipped = Path(__file__).resolve().parents[1] / "backcoach" / "seeds" / "protocol" / "table1.en.toml"
+    text = shipped.read_text(encoding="utf-8")
+    old = 'label = "The plan we agreed"\n'
+    assert text.count(old) == 1
+    pack = tmp_path / "pack.toml"
+    pack.write_text(text.replace(old, old + 'handout_label = "What we agreed"\n'), encoding="utf-8")
+    relabelled = load_protocol(pack)
+    handout = render(patient_handout(record, record.sessions[0], relabelled), "text")
+    assert re.search(r"What we agreed:? +Short walks every day", handout)
+    summary = render(clinician_summary(record, record.sessions[0], relabelled), "text")
+    assert "The plan we agreed" in summary and "What we agreed" not in summary
 
 
 class _Collector(HTMLParser):

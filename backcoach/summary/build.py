@@ -290,15 +290,15 @@ def _handout_entry(protocol: Protocol, spec: Field, value: Any, goals: list[Goal
         items = _goal_items(protocol, [g.goal for g in goals if g.active], flags=False)
         return Entry(items=items) if items else None
     if t == "text":
-        return Entry(text=_v(value)) if value else None
+        return Entry(spec.handout_label, text=_v(value)) if value else None
     if t == "multi" and spec.options_from == "red_flags":  # the handout gives them a section per tier
         return None
     if t == "multi" and value:
         return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec) if o.id in value))
     if t == "choice" and value:
-        return Entry(text=_option_label(protocol, spec, value))
+        return Entry(spec.handout_label, text=_option_label(protocol, spec, value))
     if t == "scale" and value is not None:
-        return Entry(spec.label, text=_scale_text(spec, value))
+        return Entry(spec.handout_label or spec.label, text=_scale_text(spec, value))
     if t == "rating_list" and value:
         return Entry(items=tuple(Item(_v(r["item"])) for r in value))
     return None  # stage and goal review are clinical only
