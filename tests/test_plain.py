@@ -58,7 +58,9 @@ INITIAL = "".join(
         ENTER,  # done with goals
         line("Wants to keep up with family"),
         ENTER,  # 2. shared decision
-        SPACE + DOWN + SPACE + ENTER,
+        SPACE + DOWN * 3 + SPACE + ENTER,  # advice, exercise
+        line("No warning signs; a scan would not change the plan"),
+        line("Review in 3 weeks"),
         line("Prefers group exercise"),
         line("Group exercise twice a week"),
         ENTER,  # affirmed: yes
@@ -117,6 +119,8 @@ INITIAL_ANSWERS = {
     },
     "planning.shared_decision": {
         "options_discussed": ["advice", "exercise"],
+        "imaging_reason": "No warning signs; a scan would not change the plan",
+        "follow_up": "Review in 3 weeks",
         "preferences": "Prefers group exercise",
         "decision": "Group exercise twice a week",
         "affirmed": "yes",
@@ -307,6 +311,8 @@ def test_resuming_after_ctrl_c_in_a_goal_carries_on_in_that_component(home, prot
 def test_carrying_on_in_a_component_goes_on_to_the_next_one(home, protocol, patient):
     with Consultation(home, protocol, patient) as c:
         c.set("planning.shared_decision", "options_discussed", ["advice"])
+        c.set("planning.shared_decision", "imaging_reason", "No warning signs")
+        c.set("planning.shared_decision", "follow_up", "In 4 weeks")
         c.set("planning.shared_decision", "preferences", "Group exercise")
     keys = line("Walk daily") + ENTER + CTRL_D  # 2's decision, then "affirmed": yes; stop at 3's menu
     code, printed = drive(home, protocol, patient, keys)
@@ -314,6 +320,8 @@ def test_carrying_on_in_a_component_goes_on_to_the_next_one(home, protocol, pati
     assert "Continuing at 2. Make shared decisions about the plan." in printed
     assert stored(home, patient)[0].answers["planning.shared_decision"] == {
         "options_discussed": ["advice"],
+        "imaging_reason": "No warning signs",
+        "follow_up": "In 4 weeks",
         "preferences": "Group exercise",
         "decision": "Walk daily",
         "affirmed": "yes",

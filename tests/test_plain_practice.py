@@ -48,7 +48,8 @@ BEFORE_STOP = "".join(
 AFTER_STOP = "".join(  # carried on at 2 (its first component with no answer), every bullet there asked
     [
         ENTER,  # answer
-        SPACE + DOWN + SPACE + ENTER,  # advice, exercise
+        SPACE + DOWN * 3 + SPACE + ENTER,  # advice, exercise
+        ENTER * 2,  # why no imaging, follow-up: skipped
         line("Something fast; he must keep working"),
         line("No scan; walk daily; practise bending"),
         ENTER,  # affirmed: yes

@@ -197,3 +197,36 @@ def test_a_pack_that_is_a_named_pipe_is_refused_not_waited_on(tmp_path):
             done.returncode == 1
             and done.stderr == f"backcoach: {pipe}: cannot read: a named pipe or socket, not a file\n"
         )
+
+
+def test_shared_decision_options_say_how_urgent_and_cite_only_verified_numbers(protocol):
+    """Review 14 (F12, F13): a referral says how urgent it is; NG59 numbers that were not read on nice.org.uk are
+    cited by their section heading; the old 'referral' id is kept, last, for sessions saved with it."""
+    options = protocol.component("planning.shared_decision").field("options_discussed").options
+    ids = [o.id for o in options]
+    assert {
+        "self_management_follow_up",
+        "no_imaging",
+        "specialist_opinion",
+        "urgent_review",
+        "emergency_referral",
+    } <= set(ids)
+    assert ids[-1] == "referral" and "urgency not recorded" in options[-1].label
+    for option in options:
+        for number in re.findall(r"\b1\.[123]\.\d+", option.source):
+            assert number in ("1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.2.7"), (option.id, number)
+    fields = [f.id for f in protocol.component("planning.shared_decision").fields]
+    assert fields[:3] == ["options_discussed", "imaging_reason", "follow_up"]
+
+
+def test_a_session_saved_with_the_old_referral_option_still_says_what_was_recorded(home, protocol):
+    from backcoach.consultation import Consultation
+    from backcoach.summary import clinician_summary, render
+
+    home.add_patient("Old Referral", patient_id="oldref")
+    with Consultation(home, protocol, "oldref") as c:
+        c.set("planning.shared_decision", "options_discussed", ["referral"])
+        c.complete()
+    record = home.load("oldref")
+    text = render(clinician_summary(record, record.sessions[0], protocol), "text")
+    assert "Referral (urgency not recorded" in " ".join(text.split())
