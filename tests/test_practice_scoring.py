@@ -127,12 +127,25 @@ def test_cauda_equina_coaching_fails_even_when_flags_are_found(protocol):
     case = find_case("red_flags_cauda_equina", protocol)
     answers, asked = perfect(case, protocol)
     answers[("planning.goals", "goals")] = [dict(GOOD_GOAL)]
-    answers[("planning.shared_decision", "options_discussed")] = ["exercise", "referral"]
+    answers[("planning.shared_decision", "options_discussed")] = ["exercise", "emergency_referral"]
     feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
-    assert [i.id for i in feedback.critical_missed] == ["no_coaching_goals"]
+    assert [i.id for i in feedback.critical_missed] == ["no_coaching_goals", "no_exercise_plan"]
     exercise = next(i for i in feedback.missed if i.id == "no_exercise_plan")
     assert "exercise" in exercise.detail
     assert not feedback.passed
+
+
+def test_cauda_equina_needs_an_emergency_referral_not_one_of_unknown_urgency_nor_no_scan(protocol):
+    """Review 14 (F10): 'referral' (urgency not recorded) or 'imaging not needed' beside it does not pass case 06."""
+    case = find_case("red_flags_cauda_equina", protocol)
+    answers, asked = perfect(case, protocol)
+    assert score(case, protocol, attempt_with(case, protocol, answers, asked)).passed
+    answers[("planning.shared_decision", "options_discussed")] = ["referral"]
+    missed = score(case, protocol, attempt_with(case, protocol, answers, asked)).critical_missed
+    assert [i.id for i in missed] == ["referred"]
+    answers[("planning.shared_decision", "options_discussed")] = ["emergency_referral", "no_imaging"]
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    assert [i.id for i in feedback.critical_missed] == ["no_exercise_plan"] and not feedback.passed
 
 
 def test_review_of_only_one_earlier_goal_is_missed_with_the_other_named(protocol):
