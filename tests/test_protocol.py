@@ -230,3 +230,25 @@ def test_a_session_saved_with_the_old_referral_option_still_says_what_was_record
     record = home.load("oldref")
     text = render(clinician_summary(record, record.sessions[0], protocol), "text")
     assert "Referral (urgency not recorded" in " ".join(text.split())
+
+
+VERIFIED_NG59 = ("1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.2.7")
+
+
+def test_the_pack_cites_nice_ng59_numbers_only_where_they_were_verified():
+    """Review 14 (F12, F24): 1.2.10–1.2.14 pointed at electrotherapies; unverified numbers are cited by heading."""
+    text = "\n".join(
+        line for line in SHIPPED.read_text(encoding="utf-8").splitlines() if not line.startswith("version")
+    )
+    cited = set(re.findall(r"\b1\.[123]\.\d+", text))
+    assert cited <= set(VERIFIED_NG59), sorted(cited - set(VERIFIED_NG59))
+
+
+def test_what_the_handout_says_about_back_pain_is_in_plain_words(protocol):
+    """Key messages and strategies go on the handout: short words, short sentences (review 14, F25, F26)."""
+    g = protocol.guidance
+    assert "not_serious" in {m.id for m in g.key_messages}
+    for option in g.key_messages + g.strategies:
+        assert max(len(w) for w in re.findall(r"[A-Za-z]+", option.text)) <= 12, option.id
+        for sentence in re.split(r"[.;:?!]", option.text):
+            assert len(sentence.split()) <= 20, (option.id, sentence)
