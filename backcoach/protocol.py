@@ -98,6 +98,7 @@ class Field:
     item_label: str = ""
     handout: str = ""
     handout_label: str = ""  # the words before the answer on the handout (the clinician's label is not shown there)
+    before: str = ""  # a scale: the id of the scale of its component it is the "after" of (fear before → after)
     attainment: tuple[Option, ...] = ()
     decisions: tuple[Option, ...] = ()
 
@@ -389,6 +390,7 @@ def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
             "item_label": (str, ""),
             "handout": (str, ""),
             "handout_label": (str, ""),
+            "before": (str, ""),
             "attainment": (list, None),
             "decisions": (list, None),
         },
@@ -417,6 +419,8 @@ def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
             )
     if t["handout"] and t["handout"] not in handout_ids:
         raise r.fail(f"{path}.handout", f"no handout section with id {t['handout']!r}")
+    if t["before"] and ftype != "scale":
+        raise r.fail(f"{path}.before", f"a {ftype} field has no before; only a scale is paired with an earlier one")
     if t["handout_label"] and not t["handout"]:
         raise r.fail(f"{path}.handout_label", "a field that goes on no handout section (handout) has no handout label")
     attainment = decisions = ()
@@ -445,6 +449,17 @@ def _component(r: PackReader, raw: Any, path: str, phase_id: str, handout_ids: s
         raise r.fail(f"{path}.id", f"component id {cid!r} must be '{phase_id}.<name>'")
     fields = tuple(_field(r, f, f"{path}.fields[{i}]", handout_ids) for i, f in enumerate(t["fields"]))
     r.unique(list(fields), f"{path}.fields")
+    for i, spec in enumerate(fields):
+        if not spec.before:
+            continue
+        first = next((f for f in fields[:i] if f.id == spec.before), None)
+        if first is None or first.type != "scale":
+            raise r.fail(f"{path}.fields[{i}].before", f"{spec.before!r} is not a scale field before this one in {cid}")
+        if (first.min, first.max) != (spec.min, spec.max):
+            raise r.fail(
+                f"{path}.fields[{i}].before",
+                f"{spec.before!r} runs {first.min}–{first.max}, this scale {spec.min}–{spec.max}",
+            )
     return Component(
         id=cid,
         number=t["number"],

@@ -80,6 +80,11 @@ INITIAL = "".join(
         line("Bending to lift"),
         line("8"),
         ENTER,  # done
+        line("Lifting a light box from the floor"),
+        line("My back will go"),
+        line("7"),  # fear before
+        line("4"),  # fear after
+        line("Nothing happened; it felt stiff"),
         line("Lifted a light box"),
         ENTER,
         ENTER,  # 7. tools
@@ -134,6 +139,11 @@ INITIAL_ANSWERS = {
     "delivery.sense_making": {"concerns": HOSTILE, "key_messages": ["strong_back"]},
     "delivery.successful_experiences": {
         "feared_activities": [{"item": "Bending to lift", "rating": 8}],
+        "exposure_activity": "Lifting a light box from the floor",
+        "expected": "My back will go",
+        "fear_before": 7,
+        "fear_after": 4,
+        "what_happened": "Nothing happened; it felt stiff",
         "exposure": "Lifted a light box",
     },
     "delivery.pain_emotion_tools": {"strategies": ["breathing"], "notes": "Every evening"},
@@ -161,6 +171,7 @@ def test_full_initial_consultation(home, protocol, patient):
     for tier in guidance.red_flag_tiers:  # the warning signs are asked with each tier and what to do
         assert f"{tier.marker}: {tier.label}" in printed
     assert "EMERGENCY – go to the emergency department now: 1 of 11 gone through" in printed  # the summary, by tier
+    assert "before → after: 7 → 4 (-3)" in printed  # the exposure's fear, paired
     assert HOSTILE in printed  # the summary prints user text literally
     assert (
         f"  backcoach --home {home.root} export ann --session {session.id} --handout --format html --out ." in printed
@@ -208,8 +219,7 @@ def test_follow_up_evaluates_earlier_goals_and_rerates_fears(home, protocol, pat
             ENTER,
             line("5"),  # re-rate "Bending to lift"
             ENTER,  # done
-            ENTER,
-            ENTER,
+            ENTER * 7,  # the exposure's fields: skipped
             pick(2),  # 7. skip
             ENTER,  # 8. goal review
             pick(1),  # goal 1: partly
@@ -387,9 +397,18 @@ def test_resumed_answers_are_the_defaults(home, protocol, patient):
         c.set("planning.shared_decision", "options_discussed", ["work"])
         c.set("planning.shared_decision", "affirmed", "partly")
         before = c.snapshot().answers
-    keys = pick(3) + pick(1) + ENTER * 5 + ENTER * 6 + CTRL_D  # jump to 2, go through 2 and 3 with Enter only
-    code, _ = drive(home, protocol, patient, keys)
+    keys = "".join(
+        [
+            ENTER * 4,  # carried on in 3 at its first field without an answer: to its end with Enter only
+            pick(3) + pick(3),  # at 4's menu: back to 3, back to 2
+            ENTER + ENTER * 6,  # review and change 2 with Enter only
+            ENTER + ENTER * 5,  # then 3
+            CTRL_D,  # at 4's menu
+        ]
+    )
+    code, printed = drive(home, protocol, patient, keys)
     assert code == 130
+    assert "Planning: 2 of 10\n2. Make shared decisions about the plan." in printed  # went back through 2
     assert stored(home, patient)[0].answers == before
 
 

@@ -92,6 +92,7 @@ BROKEN = {
     "choice_without_options.toml": "a choice field needs options or options_from",
     "unknown_handout_section.toml": "handout: no handout section with id 'homework'",
     "handout_label_without_handout.toml": "fields[1].handout_label: a field that goes on no handout section",
+    "before_not_a_scale.toml": "fields[1].before: 'goals' is not a scale field before this one in planning.goals",
     "empty_how.toml": "components[0].how: must not be empty",
     "component_outside_phase.toml": "component id 'delivery.goals' must be 'planning.<name>'",
     "terminal_escape.toml": "phases[0].components[0].title: contains a control character (U+001B)",

@@ -71,6 +71,31 @@ def test_a_handout_label_leads_its_answer_on_the_handout_only(record, protocol, 
     assert "The plan we agreed" in summary and "What we agreed" not in summary
 
 
+def test_an_exposure_shows_the_fear_before_and_after_it(home, protocol):
+    """Review 14 (F14): fear_after names fear_before as its `before`, so the summary shows the change."""
+    from backcoach.consultation import Consultation
+
+    comp = "delivery.successful_experiences"
+    assert protocol.component(comp).field("fear_after").before == "fear_before"
+    home.add_patient("Tom Berg", patient_id="tom")
+    with Consultation(home, protocol, "tom") as c:
+        c.set(comp, "exposure_activity", "Picking a pen up from the floor, slowly")
+        c.set(comp, "expected", "My disc will slip")
+        c.set(comp, "fear_before", 9)
+        c.set(comp, "fear_after", 6)
+        c.set(comp, "what_happened", "It hurt a bit but nothing happened")
+        c.complete()
+    record = home.load("tom")
+    text = " ".join(render(clinician_summary(record, record.sessions[0], protocol), "text").split())
+    assert "Fear just after trying it 6 (scale 0–10: 0 no fear … 10 extreme fear) · before → after: 9 → 6 (-3)" in text
+    home.add_patient("Una Rated", patient_id="una")
+    with Consultation(home, protocol, "una") as c:
+        c.set(comp, "fear_after", 6)  # no rating before: nothing to compare
+        c.complete()
+    record = home.load("una")
+    assert "before → after" not in render(clinician_summary(record, record.sessions[0], protocol), "text")
+
+
 class _Collector(HTMLParser):
     def __init__(self):
         super().__init__()

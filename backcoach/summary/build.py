@@ -121,7 +121,11 @@ def _review_items(spec: Field, reviews: list[dict[str, Any]], goals: dict[str, G
     return tuple(items)
 
 
-def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[str, GoalState]) -> Entry:
+def _clinician_entry(
+    protocol: Protocol, spec: Field, value: Any, goals: dict[str, GoalState], given: dict[str, Any]
+) -> Entry:
+    """One answer as the clinician reads it; `given` holds the component's other answers (a scale paired with an
+    earlier one shows the change: "before → after: 7 → 4 (-3)")."""
     t = spec.type
     if t == "text":
         return Entry(spec.label, text=_v(value))
@@ -134,7 +138,9 @@ def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[st
     if t == "multi":
         return Entry(spec.label, items=tuple(Item(o.label) for o in protocol.options(spec) if o.id in value))
     if t == "scale":
-        return Entry(spec.label, text=_scale_text(spec, value))
+        first = given.get(spec.before) if spec.before else None
+        change = f" · before → after: {first} → {value} ({value - first:+d})" if first is not None else ""
+        return Entry(spec.label, text=_scale_text(spec, value) + change)
     if t == "goal_list":
         return Entry(spec.label, items=_goal_items(protocol, value, flags=True))
     if t == "rating_list":
@@ -161,7 +167,9 @@ def _answers(protocol: Protocol, record: PatientRecord, session: Session) -> lis
         comps = []
         for comp in phase.components:
             given = session.answers.get(comp.id, {})
-            entries = tuple(_clinician_entry(protocol, f, given[f.id], goals) for f in comp.fields if f.id in given)
+            entries = tuple(
+                _clinician_entry(protocol, f, given[f.id], goals, given) for f in comp.fields if f.id in given
+            )
             if entries:
                 comps.append(Section(f"{comp.number}. {comp.title}", 2, entries))
         if comps:
