@@ -19,6 +19,8 @@ from typing import Any
 from backcoach.errors import PackError
 from backcoach.textclean import first_unsafe
 
+CORRECTION_KINDS = ("typo", "punctuation")
+_PLACE = re.compile(r"title|(how|why)\[(\d+)\]")  # where in a component a correction is: its title, a How or Why
 FIELD_TYPES = ("text", "choice", "multi", "scale", "goal_list", "stage", "rating_list", "goal_review")
 OPTION_SOURCES = ("key_messages", "strategies", "red_flags")
 ATTAINMENT_IDS = ("achieved", "partly", "not_at_all")
@@ -203,6 +205,18 @@ class Handout:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A place where the pack's How/Why text corrects its source table (a typo, a colon, a full stop), so that "word
+    for word" stays honest: `pack_text` in the pack stands for `source_text` in the source."""
+
+    component: str
+    where: str  # "title", "how[1]", "why[0]"
+    source_text: str
+    pack_text: str
+    kind: str  # one of CORRECTION_KINDS
+
+
+@dataclass(frozen=True)
 class Protocol:
     """A whole validated pack: its phases, guidance and handout."""
 
@@ -214,6 +228,7 @@ class Protocol:
     phases: tuple[Phase, ...]
     guidance: Guidance
     handout: Handout
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def components(self) -> tuple[Component, ...]:
@@ -615,6 +630,7 @@ def parse_protocol(text: str, source: str) -> Protocol:
             "guidance": dict,
             "handout": dict,
         },
+        {"corrections": (list, None)},
     )
     guidance = _guidance(r, top["guidance"])
     handout = _handout(r, top["handout"])
@@ -635,6 +651,7 @@ def parse_protocol(text: str, source: str) -> Protocol:
             if comp.id in seen:
                 raise r.fail(f"phases[{i}].components[{j}].id", f"duplicate component id {comp.id!r}")
             seen.add(comp.id)
+    components = {c.id: c for phase in phases for c in phase.components}
     return Protocol(
         id=top["id"],
         version=top["version"],
@@ -644,7 +661,36 @@ def parse_protocol(text: str, source: str) -> Protocol:
         phases=tuple(phases),
         guidance=guidance,
         handout=handout,
+        corrections=_corrections(r, top["corrections"] or [], components),
     )
+
+
+def _corrections(r: PackReader, values: list, components: dict[str, Component]) -> tuple[Correction, ...]:
+    """The places where the pack corrects its source; each must name text the pack has, once, where it says."""
+    out = []
+    for i, raw in enumerate(values):
+        p = f"corrections[{i}]"
+        t = r.table(raw, p, {"component": str, "where": str, "source_text": str, "pack_text": str, "kind": str})
+        comp = components.get(t["component"])
+        if comp is None:
+            raise r.fail(f"{p}.component", f"no component {t['component']!r}")
+        place = _PLACE.fullmatch(t["where"])
+        if place is None:
+            raise r.fail(f"{p}.where", f"{t['where']!r} is not title, how[N] or why[N]")
+        if place.group(1):
+            bullets = comp.how if place.group(1) == "how" else comp.why
+            index = int(place.group(2))
+            if index >= len(bullets):
+                raise r.fail(f"{p}.where", f"{comp.id} has {len(bullets)} {place.group(1)} bullet(s)")
+            text = bullets[index]
+        else:
+            text = comp.title
+        if text.count(t["pack_text"]) != 1:
+            raise r.fail(f"{p}.pack_text", f"{t['pack_text']!r} is not in {comp.id} {t['where']} exactly once")
+        if t["kind"] not in CORRECTION_KINDS:
+            raise r.fail(f"{p}.kind", f"must be one of: {', '.join(CORRECTION_KINDS)}")
+        out.append(Correction(**t))
+    return tuple(out)
 
 
 def load_protocol(path: Path | None = None) -> Protocol:

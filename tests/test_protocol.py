@@ -71,6 +71,55 @@ def test_every_how_and_why_is_word_for_word_from_the_reference(protocol):
         assert list(comp.how) + list(comp.why) == expected, comp.id
 
 
+SOURCE_TABLE = REFERENCE.with_name("table1-source.txt")
+
+
+@pytest.mark.skipif(not SOURCE_TABLE.exists(), reason="the shared source table is not beside this clone")
+def test_every_title_how_and_why_is_the_source_table_once_its_declared_corrections_are_undone(protocol):
+    """'Word for word' is honest: with each [[corrections]] row undone (and quotes made typographic), every title,
+    How and Why is found in the source table's text as it is (review 14, F15)."""
+    source = SOURCE_TABLE.read_text(encoding="utf-8")
+    straight = source.translate(str.maketrans({"“": '"', "”": '"', "’": "'"}))
+    assert len(protocol.corrections) == 9
+    for comp in protocol.components:
+        places = {"title": comp.title}
+        places |= {f"how[{i}]": s for i, s in enumerate(comp.how)}
+        places |= {f"why[{i}]": s for i, s in enumerate(comp.why)}
+        for where, text in places.items():
+            for fix in protocol.corrections:
+                if (fix.component, fix.where) == (comp.id, where):
+                    text = text.replace(fix.pack_text, fix.source_text)
+            assert text in straight, (comp.id, where, text)
+
+
+CORRECTION_ERRORS = {
+    (
+        'component = "evaluation.action_plan"\nwhere = "how[1]"\nsource_text = "perusing"',
+        'where = "how[1]"',
+        'where = "how[7]"',
+    ): "corrections[0].where: evaluation.action_plan has 3 how bullet(s)",
+    (
+        'pack_text = "pursuing"',
+        'pack_text = "pursuing"',
+        'pack_text = "chasing"',
+    ): "corrections[0].pack_text: 'chasing' is not in evaluation.action_plan how[1] exactly once",
+    ('kind = "typo"', 'kind = "typo"', 'kind = "style"'): "corrections[0].kind: must be one of: typo, punctuation",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRECTION_ERRORS))
+def test_a_correction_that_does_not_fit_the_pack_is_one_line(case, tmp_path):
+    anchor, old, new = case
+    text = SHIPPED.read_text(encoding="utf-8")
+    at = text.index(anchor)
+    text = text[:at] + text[at:].replace(old, new, 1)
+    pack = tmp_path / "pack.toml"
+    pack.write_text(text, encoding="utf-8")
+    with pytest.raises(PackError) as info:
+        load_protocol(pack)
+    assert CORRECTION_ERRORS[case] in str(info.value) and "\n" not in str(info.value)
+
+
 def test_pain_focus_flags_are_case_insensitive(protocol):
     pf = protocol.guidance.pain_focus
     assert "reduce pain" in pf.flags("I want to REDUCE PAIN at work")
