@@ -97,6 +97,7 @@ INITIAL = "".join(
         line("Discs slip out"),
         ENTER,
         ENTER,
+        line("Moving is safe; build up slowly"),  # teach-back
         ENTER,  # 10. action plan
         line("Daily walk"),
         line("Keep moving, shorter walks"),
@@ -147,7 +148,7 @@ INITIAL_ANSWERS = {
         "exposure": "Lifted a light box",
     },
     "delivery.pain_emotion_tools": {"strategies": ["breathing"], "notes": "Every evening"},
-    "evaluation.understanding": {"beliefs": "Discs slip out"},
+    "evaluation.understanding": {"beliefs": "Discs slip out", "teach_back": "Moving is safe; build up slowly"},
     "evaluation.action_plan": {
         "active_tools": "Daily walk",
         "flare_up_plan": "Keep moving, shorter walks",
