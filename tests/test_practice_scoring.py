@@ -94,14 +94,18 @@ def test_feared_activities_named_but_never_rated_do_not_count_as_rated(protocol)
 def test_pass_share_threshold_on_the_non_critical_items(protocol):
     case = find_case("acute_fear", protocol)  # pass_share 0.6
     answers, asked = perfect(case, protocol)
-    others = [i for i in case.rubric if not i.critical and i.check == "asked"]
+    others = [i for i in case.rubric if not i.critical and i.check in ("asked", "answered")]
     n_other = sum(not i.critical for i in case.rubric)
     allowed_misses = n_other - math.ceil(case.pass_share * n_other)  # miss these and the share is just enough
-    keep = set(asked) - {(i.component, i.how) for i in others[:allowed_misses]}
-    at = score(case, protocol, attempt_with(case, protocol, answers, keep))
+
+    def missing(items):
+        kept = set(asked) - {(i.component, i.how) for i in items if i.check == "asked"}
+        gone = {(i.component, i.field) for i in items if i.check == "answered"}
+        return {k: v for k, v in answers.items() if k not in gone}, kept
+
+    at = score(case, protocol, attempt_with(case, protocol, *missing(others[:allowed_misses])))
     assert at.other_hit == n_other - allowed_misses and at.passed
-    keep -= {(others[allowed_misses].component, others[allowed_misses].how)}
-    below = score(case, protocol, attempt_with(case, protocol, answers, keep))
+    below = score(case, protocol, attempt_with(case, protocol, *missing(others[: allowed_misses + 1])))
     assert below.share < case.pass_share and not below.passed
 
 

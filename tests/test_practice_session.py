@@ -50,7 +50,7 @@ def test_follow_up_attempt_end_to_end(home, protocol):
         with pytest.raises(UsageError, match="no component 'planning.nope'"):
             session.ask("planning.nope", 0)
         response = session.ask("evaluation.action_plan", 2)
-        assert "A&E" in response and session.was_asked("evaluation.action_plan", 2)
+        assert "emergency department" in response and session.was_asked("evaluation.action_plan", 2)
         clock.now += 90
         play_perfectly(session, clock)
         feedback = session.finish()
