@@ -59,10 +59,10 @@ INITIAL = "".join(
         line("Wants to keep up with family"),
         ENTER,  # 2. shared decision
         SPACE + DOWN * 3 + SPACE + ENTER,  # advice, exercise
-        line("No warning signs; a scan would not change the plan"),
-        line("Review in 3 weeks"),
         line("Prefers group exercise"),
         line("Group exercise twice a week"),
+        line("No warning signs; a scan would not change the plan"),
+        line("Review in 3 weeks"),
         ENTER,  # affirmed: yes
         ENTER,  # 3. readiness
         pick(1),  # contemplation
@@ -322,10 +322,8 @@ def test_resuming_after_ctrl_c_in_a_goal_carries_on_in_that_component(home, prot
 def test_carrying_on_in_a_component_goes_on_to_the_next_one(home, protocol, patient):
     with Consultation(home, protocol, patient) as c:
         c.set("planning.shared_decision", "options_discussed", ["advice"])
-        c.set("planning.shared_decision", "imaging_reason", "No warning signs")
-        c.set("planning.shared_decision", "follow_up", "In 4 weeks")
         c.set("planning.shared_decision", "preferences", "Group exercise")
-    keys = line("Walk daily") + ENTER + CTRL_D  # 2's decision, then "affirmed": yes; stop at 3's menu
+    keys = line("Walk daily") + line("No warning signs") + line("In 4 weeks") + ENTER + CTRL_D  # 2 to its end
     code, printed = drive(home, protocol, patient, keys)
     assert code == 130
     assert "Continuing at 2. Make shared decisions about the plan." in printed

@@ -49,9 +49,9 @@ AFTER_STOP = "".join(  # carried on at 2 (its first component with no answer), e
     [
         ENTER,  # answer
         SPACE + DOWN * 3 + SPACE + ENTER,  # advice, exercise
-        ENTER * 2,  # why no imaging, follow-up: skipped
         line("Something fast; he must keep working"),
         line("No scan; walk daily; practise bending"),
+        ENTER * 2,  # why no imaging, follow-up: skipped
         ENTER,  # affirmed: yes
         pick(5),  # 3. skip
         ENTER,  # 4. ask bullet 0

@@ -266,7 +266,8 @@ def test_shared_decision_options_say_how_urgent_and_cite_only_verified_numbers(p
         for number in re.findall(r"\b1\.[123]\.\d+", option.source):
             assert number in ("1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.2.7"), (option.id, number)
     fields = [f.id for f in protocol.component("planning.shared_decision").fields]
-    assert fields[:3] == ["options_discussed", "imaging_reason", "follow_up"]
+    # after the plan agreed, so that the handout reads: the plan, why no scan, when we look at it again
+    assert fields == ["options_discussed", "preferences", "decision", "imaging_reason", "follow_up", "affirmed"]
 
 
 def test_a_session_saved_with_the_old_referral_option_still_says_what_was_recorded(home, protocol):
