@@ -303,3 +303,29 @@ def test_what_the_handout_says_about_back_pain_is_in_plain_words(protocol):
         assert max(len(w) for w in re.findall(r"[A-Za-z]+", option.text)) <= 12, option.id
         for sentence in re.split(r"[.;:?!]", option.text):
             assert len(sentence.split()) <= 20, (option.id, sentence)
+
+
+def test_a_session_saved_with_pack_1_1_0_opens_renders_and_exports_its_answers_unchanged(home, protocol):
+    """Review 14 changed labels, sources and lay texts and added fields and options, but no id a session can hold."""
+    from backcoach.consultation import Consultation
+    from backcoach.summary import clinician_summary, patient_handout, render
+    from backcoach.transfer import export_record
+
+    old = load_protocol(Path(__file__).parent / "data" / "table1-1.1.0.toml")
+    assert old.version == "1.1.0"
+    home.add_patient("Old Record", patient_id="old")
+    with Consultation(home, old, "old") as c:
+        c.set("planning.shared_decision", "options_discussed", ["referral", "psychological", "medication"])
+        c.set("delivery.successful_experiences", "exposure", "Bent to the floor")
+        c.set("delivery.sense_making", "key_messages", ["strong_back", "scans"])
+        c.set("evaluation.action_plan", "red_flags_reviewed", ["bladder", "infection_risk", "no_improvement"])
+        c.set("delivery.pain_emotion_tools", "strategies", ["relaxation"])
+        c.complete()
+    record = home.load("old")
+    session = record.sessions[0]
+    for fmt in ("text", "md", "html", "svg"):
+        render(patient_handout(record, session, protocol), fmt)
+    summary = " ".join(render(clinician_summary(record, session, protocol), "text").split())
+    assert "Referral (urgency not recorded" in summary and "Bent to the floor" in summary
+    assert export_record(record, protocol=protocol)["sessions"][0]["answers"] == json.loads(json.dumps(session.answers))
+    assert Consultation.view(record, protocol, session).session.answers == session.answers
