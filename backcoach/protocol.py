@@ -20,6 +20,8 @@ from backcoach.errors import PackError
 from backcoach.pain_focus import LISTS, MAX_WINDOW, PainMatcher, pattern_problem
 from backcoach.textclean import first_unsafe
 
+CORRECTION_KINDS = ("typo", "punctuation")
+_PLACE = re.compile(r"title|(how|why)\[(\d+)\]")  # where in a component a correction is: its title, a How or Why
 # The kinds of answer field a pack can declare. Every place that acts on a field by its type (the model's checks,
 # the summary, the demo, the plain prompts and display, the TUI's widgets and guidance) matches on this Literal and
 # ends in `assert_never`: a new type fails `make lint` (mypy) until each of them handles it.
@@ -102,6 +104,8 @@ class Field:
     max_label: str = ""
     item_label: str = ""
     handout: str = ""
+    handout_label: str = ""  # the words before the answer on the handout (the clinician's label is not shown there)
+    before: str = ""  # a scale: the id of the scale of its component it is the "after" of (fear before → after)
     attainment: tuple[Option, ...] = ()
     decisions: tuple[Option, ...] = ()
 
@@ -225,6 +229,18 @@ class Handout:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A place where the pack's How/Why text corrects its source table (a typo, a colon, a full stop), so that "word
+    for word" stays honest: `pack_text` in the pack stands for `source_text` in the source."""
+
+    component: str
+    where: str  # "title", "how[1]", "why[0]"
+    source_text: str
+    pack_text: str
+    kind: str  # one of CORRECTION_KINDS
+
+
+@dataclass(frozen=True)
 class Protocol:
     """A whole validated pack: its phases, guidance and handout."""
 
@@ -236,6 +252,7 @@ class Protocol:
     phases: tuple[Phase, ...]
     guidance: Guidance
     handout: Handout
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def components(self) -> tuple[Component, ...]:
@@ -413,6 +430,8 @@ def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
             "max_label": (str, ""),
             "item_label": (str, ""),
             "handout": (str, ""),
+            "handout_label": (str, ""),
+            "before": (str, ""),
             "attainment": (list, None),
             "decisions": (list, None),
         },
@@ -441,6 +460,10 @@ def _field(r: PackReader, raw: Any, path: str, handout_ids: set[str]) -> Field:
             )
     if t["handout"] and t["handout"] not in handout_ids:
         raise r.fail(f"{path}.handout", f"no handout section with id {t['handout']!r}")
+    if t["before"] and ftype != "scale":
+        raise r.fail(f"{path}.before", f"a {ftype} field has no before; only a scale is paired with an earlier one")
+    if t["handout_label"] and not t["handout"]:
+        raise r.fail(f"{path}.handout_label", "a field that goes on no handout section (handout) has no handout label")
     attainment: tuple[Option, ...] = ()
     decisions: tuple[Option, ...] = ()
     if ftype == "goal_review":
@@ -468,6 +491,17 @@ def _component(r: PackReader, raw: Any, path: str, phase_id: str, handout_ids: s
         raise r.fail(f"{path}.id", f"component id {cid!r} must be '{phase_id}.<name>'")
     fields = tuple(_field(r, f, f"{path}.fields[{i}]", handout_ids) for i, f in enumerate(t["fields"]))
     r.unique(list(fields), f"{path}.fields")
+    for i, spec in enumerate(fields):
+        if not spec.before:
+            continue
+        first = next((f for f in fields[:i] if f.id == spec.before), None)
+        if first is None or first.type != "scale":
+            raise r.fail(f"{path}.fields[{i}].before", f"{spec.before!r} is not a scale field before this one in {cid}")
+        if (first.min, first.max) != (spec.min, spec.max):
+            raise r.fail(
+                f"{path}.fields[{i}].before",
+                f"{spec.before!r} runs {first.min}–{first.max}, this scale {spec.min}–{spec.max}",
+            )
     return Component(
         id=cid,
         number=t["number"],
@@ -639,6 +673,7 @@ def parse_protocol(text: str, source: str) -> Protocol:
             "guidance": dict,
             "handout": dict,
         },
+        {"corrections": (list, None)},
     )
     guidance = _guidance(r, top["guidance"])
     handout = _handout(r, top["handout"])
@@ -659,6 +694,7 @@ def parse_protocol(text: str, source: str) -> Protocol:
             if comp.id in seen:
                 raise r.fail(f"phases[{i}].components[{j}].id", f"duplicate component id {comp.id!r}")
             seen.add(comp.id)
+    components = {c.id: c for phase in phases for c in phase.components}
     return Protocol(
         id=top["id"],
         version=top["version"],
@@ -668,7 +704,36 @@ def parse_protocol(text: str, source: str) -> Protocol:
         phases=tuple(phases),
         guidance=guidance,
         handout=handout,
+        corrections=_corrections(r, top["corrections"] or [], components),
     )
+
+
+def _corrections(r: PackReader, values: list[Any], components: dict[str, Component]) -> tuple[Correction, ...]:
+    """The places where the pack corrects its source; each must name text the pack has, once, where it says."""
+    out = []
+    for i, raw in enumerate(values):
+        p = f"corrections[{i}]"
+        t = r.table(raw, p, {"component": str, "where": str, "source_text": str, "pack_text": str, "kind": str})
+        comp = components.get(t["component"])
+        if comp is None:
+            raise r.fail(f"{p}.component", f"no component {t['component']!r}")
+        place = _PLACE.fullmatch(t["where"])
+        if place is None:
+            raise r.fail(f"{p}.where", f"{t['where']!r} is not title, how[N] or why[N]")
+        if place.group(1):
+            bullets = comp.how if place.group(1) == "how" else comp.why
+            index = int(place.group(2))
+            if index >= len(bullets):
+                raise r.fail(f"{p}.where", f"{comp.id} has {len(bullets)} {place.group(1)} bullet(s)")
+            text = bullets[index]
+        else:
+            text = comp.title
+        if text.count(t["pack_text"]) != 1:
+            raise r.fail(f"{p}.pack_text", f"{t['pack_text']!r} is not in {comp.id} {t['where']} exactly once")
+        if t["kind"] not in CORRECTION_KINDS:
+            raise r.fail(f"{p}.kind", f"must be one of: {', '.join(CORRECTION_KINDS)}")
+        out.append(Correction(**t))
+    return tuple(out)
 
 
 def load_protocol(path: Path | None = None) -> Protocol:

@@ -33,3 +33,9 @@ _.opened  # ConsultScreen: its first component is shown (tests/tui/waiting.py)
 _.scheduled_within  # Autosaver: when the next save is due (tests/tui/test_walkthrough.py)
 _.clean  # a store check that found no problem (tests/test_demo.py)
 _.missed  # Feedback: every item missed, critical ones first (tests/test_practice_scoring.py)
+
+# protocol.Protocol / Correction: pack data shown through dataclasses.asdict (`protocol show --json`) and checked by
+# tests/test_protocol.py against the source table
+_.corrections
+_.source_text
+_.pack_text

@@ -58,9 +58,11 @@ INITIAL = "".join(
         ENTER,  # done with goals
         line("Wants to keep up with family"),
         ENTER,  # 2. shared decision
-        SPACE + DOWN + SPACE + ENTER,
+        SPACE + DOWN * 3 + SPACE + ENTER,  # advice, exercise
         line("Prefers group exercise"),
         line("Group exercise twice a week"),
+        line("No warning signs; a scan would not change the plan"),
+        line("Review in 3 weeks"),
         ENTER,  # affirmed: yes
         ENTER,  # 3. readiness
         pick(1),  # contemplation
@@ -78,6 +80,11 @@ INITIAL = "".join(
         line("Bending to lift"),
         line("8"),
         ENTER,  # done
+        line("Lifting a light box from the floor"),
+        line("My back will go"),
+        line("7"),  # fear before
+        line("4"),  # fear after
+        line("Nothing happened; it felt stiff"),
         line("Lifted a light box"),
         ENTER,
         ENTER,  # 7. tools
@@ -90,6 +97,7 @@ INITIAL = "".join(
         line("Discs slip out"),
         ENTER,
         ENTER,
+        line("Moving is safe; build up slowly"),  # teach-back
         ENTER,  # 10. action plan
         line("Daily walk"),
         line("Keep moving, shorter walks"),
@@ -117,6 +125,8 @@ INITIAL_ANSWERS = {
     },
     "planning.shared_decision": {
         "options_discussed": ["advice", "exercise"],
+        "imaging_reason": "No warning signs; a scan would not change the plan",
+        "follow_up": "Review in 3 weeks",
         "preferences": "Prefers group exercise",
         "decision": "Group exercise twice a week",
         "affirmed": "yes",
@@ -130,10 +140,15 @@ INITIAL_ANSWERS = {
     "delivery.sense_making": {"concerns": HOSTILE, "key_messages": ["strong_back"]},
     "delivery.successful_experiences": {
         "feared_activities": [{"item": "Bending to lift", "rating": 8}],
+        "exposure_activity": "Lifting a light box from the floor",
+        "expected": "My back will go",
+        "fear_before": 7,
+        "fear_after": 4,
+        "what_happened": "Nothing happened; it felt stiff",
         "exposure": "Lifted a light box",
     },
     "delivery.pain_emotion_tools": {"strategies": ["breathing"], "notes": "Every evening"},
-    "evaluation.understanding": {"beliefs": "Discs slip out"},
+    "evaluation.understanding": {"beliefs": "Discs slip out", "teach_back": "Moving is safe; build up slowly"},
     "evaluation.action_plan": {
         "active_tools": "Daily walk",
         "flare_up_plan": "Keep moving, shorter walks",
@@ -158,7 +173,8 @@ def test_full_initial_consultation(home, protocol, patient):
     assert protocol.component("evaluation.understanding").why[0] in printed
     for tier in guidance.red_flag_tiers:  # the warning signs are asked with each tier and what to do
         assert f"{tier.marker}: {tier.label}" in printed
-    assert "EMERGENCY – go to the emergency department now: 1 of 10 gone through" in printed  # the summary, by tier
+    assert "EMERGENCY – go to the emergency department now: 1 of 11 gone through" in printed  # the summary, by tier
+    assert "before → after: 7 → 4 (-3)" in printed  # the exposure's fear, paired
     assert HOSTILE in printed  # the summary prints user text literally
     assert (
         f"  backcoach --home {home.root} export ann --session {session.id} --handout --format html --out ." in printed
@@ -206,8 +222,7 @@ def test_follow_up_evaluates_earlier_goals_and_rerates_fears(home, protocol, pat
             ENTER,
             line("5"),  # re-rate "Bending to lift"
             ENTER,  # done
-            ENTER,
-            ENTER,
+            ENTER * 7,  # the exposure's fields: skipped
             pick(2),  # 7. skip
             ENTER,  # 8. goal review
             pick(1),  # goal 1: partly
@@ -310,12 +325,14 @@ def test_carrying_on_in_a_component_goes_on_to_the_next_one(home, protocol, pati
     with Consultation(home, protocol, patient) as c:
         c.set("planning.shared_decision", "options_discussed", ["advice"])
         c.set("planning.shared_decision", "preferences", "Group exercise")
-    keys = line("Walk daily") + ENTER + CTRL_D  # 2's decision, then "affirmed": yes; stop at 3's menu
+    keys = line("Walk daily") + line("No warning signs") + line("In 4 weeks") + ENTER + CTRL_D  # 2 to its end
     code, printed = drive(home, protocol, patient, keys)
     assert code == 130
     assert "Continuing at 2. Make shared decisions about the plan." in printed
     assert stored(home, patient)[0].answers["planning.shared_decision"] == {
         "options_discussed": ["advice"],
+        "imaging_reason": "No warning signs",
+        "follow_up": "In 4 weeks",
         "preferences": "Group exercise",
         "decision": "Walk daily",
         "affirmed": "yes",
@@ -381,9 +398,18 @@ def test_resumed_answers_are_the_defaults(home, protocol, patient):
         c.set("planning.shared_decision", "options_discussed", ["work"])
         c.set("planning.shared_decision", "affirmed", "partly")
         before = c.snapshot().answers
-    keys = pick(3) + pick(1) + ENTER * 5 + ENTER * 6 + CTRL_D  # jump to 2, go through 2 and 3 with Enter only
-    code, _ = drive(home, protocol, patient, keys)
+    keys = "".join(
+        [
+            ENTER * 4,  # carried on in 3 at its first field without an answer: to its end with Enter only
+            pick(3) + pick(3),  # at 4's menu: back to 3, back to 2
+            ENTER + ENTER * 6,  # review and change 2 with Enter only
+            ENTER + ENTER * 5,  # then 3
+            CTRL_D,  # at 4's menu
+        ]
+    )
+    code, printed = drive(home, protocol, patient, keys)
     assert code == 130
+    assert "Planning: 2 of 10\n2. Make shared decisions about the plan." in printed  # went back through 2
     assert stored(home, patient)[0].answers == before
 
 

@@ -53,9 +53,10 @@ BEFORE_STOP = "".join(
 SHARED_ANSWERED = "".join(
     [
         ENTER,  # answer
-        SPACE + DOWN + SPACE + ENTER,  # advice, exercise
+        SPACE + DOWN * 3 + SPACE + ENTER,  # advice, exercise
         line("Something fast; he must keep working"),
         line("No scan; walk daily; practise bending"),
+        ENTER * 2,  # why no imaging, follow-up: skipped
         ENTER,  # affirmed: yes
     ]
 )
@@ -165,9 +166,9 @@ def test_an_attempt_end_to_end(home, protocol, case):
     assert f"{patient.name}: {case.response(SHARED, 2)}" in printed
 
     feedback = stored.feedback(case, protocol)
-    assert not feedback.passed and [i.id for i in feedback.critical_missed] == ["fears_rated"]
+    assert not feedback.passed and [i.id for i in feedback.critical_missed] == ["fears_rated", "safety_net"]
     assert {i.id for i in feedback.hit} == HIT
-    assert printed.count("FAIL   critical items 2/3") == 2  # at the top of the feedback and again at the end
+    assert printed.count("FAIL   critical items 2/4") == 2  # at the top of the feedback and again at the end
     missed = printed[printed.index("Critical items missed") :]
     for item in feedback.missed:
         assert f"✗ {item.label}" in missed
@@ -248,8 +249,9 @@ def test_an_attempt_stopped_with_ctrl_c_and_carried_on_ends_as_one_done_in_one_g
     assert stored.meta.asked_pairs == ASKED and len(stored.meta.asked) == len(ASKED)  # nothing asked twice
     assert stored.meta.phase_seconds == PHASE_SECONDS  # the same as the attempt done in one go
     feedback = stored.feedback(case, protocol)
-    assert {i.id for i in feedback.hit} == HIT and [i.id for i in feedback.critical_missed] == ["fears_rated"]
-    assert printed.count("FAIL   critical items 2/3") == 2
+    assert {i.id for i in feedback.hit} == HIT
+    assert [i.id for i in feedback.critical_missed] == ["fears_rated", "safety_net"]
+    assert printed.count("FAIL   critical items 2/4") == 2
 
 
 def test_without_a_terminal_no_attempt_is_made(home):

@@ -88,3 +88,38 @@ def test_follow_up_earlier_sessions_hold_normalised_goals(protocol):
     goals = next(a.value for a in session.answers if a.field == "goals")
     assert [g["id"] for g in goals] == ["walk_sister", "garden"]
     assert set(goals[0]["parts"]) == {"specific", "measurable", "achievable", "relevant", "time_bound"}
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_a_case_cites_only_verified_nice_ng59_numbers(name):
+    """Unverified NG59 numbers (1.2.10–1.2.14 pointed at electrotherapies) are cited by heading (review 14)."""
+    import re
+
+    from tests.test_protocol import VERIFIED_NG59
+
+    cited = set(re.findall(r"\b1\.[123]\.\d+", seed_file("cases", name).read_text(encoding="utf-8")))
+    assert cited <= set(VERIFIED_NG59), sorted(cited - set(VERIFIED_NG59))
+
+
+def test_what_a_simulated_patient_reads_and_says_names_no_country_s_services(protocol):
+    """Clinicians train worldwide: 'your doctor', 'the emergency department', never 'GP' or 'A&E' (review 14, F22)."""
+    import re
+
+    for case in shipped_cases(protocol):
+        said = [case.patient.background, case.patient.opening, *(r.text for r in case.responses)]
+        said += [i.label for i in case.rubric] + [i.feedback for i in case.rubric]
+        for text in said:
+            assert not re.search(r"A&E|\bGP\b", text), (case.id, text[:80])
+
+
+def test_a_patient_not_ready_to_act_may_be_in_either_early_stage(protocol):
+    """Case 02 ends with 'I'll think about it': contemplation is defensible, treating her as ready to act is not."""
+    from backcoach.practice.scoring import score
+    from tests.test_practice_scoring import attempt_with, perfect
+
+    case = find_case("persistent_precontemplation", protocol)
+    answers, asked = perfect(case, protocol)
+    for stage, hit in (("precontemplation", True), ("contemplation", True), ("preparation", False)):
+        answers[("planning.readiness", "stage")] = stage
+        feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+        assert next(i for i in feedback.items if i.id == "stage_recognised").hit is hit, stage

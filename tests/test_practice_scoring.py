@@ -64,6 +64,21 @@ def test_missed_critical_item_fails_whatever_the_share(protocol):
     assert not feedback.passed
 
 
+def test_a_safety_net_needs_every_cauda_equina_sign_and_names_the_ones_left_out(protocol):
+    """Review 14 (F2): one sign ticked is not a screen; the first-contact cases fail without all four."""
+    for case_id in ("acute_fear", "persistent_precontemplation", "desk_worker_pain_goals", "passive_treatment"):
+        case = find_case(case_id, protocol)
+        item = next(i for i in case.rubric if i.id == "safety_net")
+        assert item.critical and set(item.all_of) == {"bladder", "bowel", "saddle_numbness", "bilateral_leg_symptoms"}
+    case = find_case("acute_fear", protocol)
+    answers, asked = perfect(case, protocol)
+    answers[("evaluation.action_plan", "red_flags_reviewed")] = ["bladder", "saddle_numbness"]
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    item = next(i for i in feedback.critical_missed if i.id == "safety_net")
+    assert item.detail == "not chosen: bowel, bilateral_leg_symptoms"
+    assert not feedback.passed
+
+
 def test_feared_activities_named_but_never_rated_do_not_count_as_rated(protocol):
     case = find_case("acute_fear", protocol)  # critical 'fears_rated': "Named and rated his feared movements"
     answers, asked = perfect(case, protocol)
@@ -79,14 +94,18 @@ def test_feared_activities_named_but_never_rated_do_not_count_as_rated(protocol)
 def test_pass_share_threshold_on_the_non_critical_items(protocol):
     case = find_case("acute_fear", protocol)  # pass_share 0.6
     answers, asked = perfect(case, protocol)
-    others = [i for i in case.rubric if not i.critical and i.check == "asked"]
+    others = [i for i in case.rubric if not i.critical and i.check in ("asked", "answered")]
     n_other = sum(not i.critical for i in case.rubric)
     allowed_misses = n_other - math.ceil(case.pass_share * n_other)  # miss these and the share is just enough
-    keep = set(asked) - {(i.component, i.how) for i in others[:allowed_misses]}
-    at = score(case, protocol, attempt_with(case, protocol, answers, keep))
+
+    def missing(items):
+        kept = set(asked) - {(i.component, i.how) for i in items if i.check == "asked"}
+        gone = {(i.component, i.field) for i in items if i.check == "answered"}
+        return {k: v for k, v in answers.items() if k not in gone}, kept
+
+    at = score(case, protocol, attempt_with(case, protocol, *missing(others[:allowed_misses])))
     assert at.other_hit == n_other - allowed_misses and at.passed
-    keep -= {(others[allowed_misses].component, others[allowed_misses].how)}
-    below = score(case, protocol, attempt_with(case, protocol, answers, keep))
+    below = score(case, protocol, attempt_with(case, protocol, *missing(others[: allowed_misses + 1])))
     assert below.share < case.pass_share and not below.passed
 
 
@@ -133,12 +152,25 @@ def test_cauda_equina_coaching_fails_even_when_flags_are_found(protocol):
     case = find_case("red_flags_cauda_equina", protocol)
     answers, asked = perfect(case, protocol)
     answers[("planning.goals", "goals")] = [dict(GOOD_GOAL)]
-    answers[("planning.shared_decision", "options_discussed")] = ["exercise", "referral"]
+    answers[("planning.shared_decision", "options_discussed")] = ["exercise", "emergency_referral"]
     feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
-    assert [i.id for i in feedback.critical_missed] == ["no_coaching_goals"]
+    assert [i.id for i in feedback.critical_missed] == ["no_coaching_goals", "no_exercise_plan"]
     exercise = next(i for i in feedback.missed if i.id == "no_exercise_plan")
     assert "exercise" in exercise.detail
     assert not feedback.passed
+
+
+def test_cauda_equina_needs_an_emergency_referral_not_one_of_unknown_urgency_nor_no_scan(protocol):
+    """Review 14 (F10): 'referral' (urgency not recorded) or 'imaging not needed' beside it does not pass case 06."""
+    case = find_case("red_flags_cauda_equina", protocol)
+    answers, asked = perfect(case, protocol)
+    assert score(case, protocol, attempt_with(case, protocol, answers, asked)).passed
+    answers[("planning.shared_decision", "options_discussed")] = ["referral"]
+    missed = score(case, protocol, attempt_with(case, protocol, answers, asked)).critical_missed
+    assert [i.id for i in missed] == ["referred"]
+    answers[("planning.shared_decision", "options_discussed")] = ["emergency_referral", "no_imaging"]
+    feedback = score(case, protocol, attempt_with(case, protocol, answers, asked))
+    assert [i.id for i in feedback.critical_missed] == ["no_exercise_plan"] and not feedback.passed
 
 
 def test_review_of_only_one_earlier_goal_is_missed_with_the_other_named(protocol):

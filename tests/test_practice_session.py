@@ -50,7 +50,7 @@ def test_follow_up_attempt_end_to_end(home, protocol):
         with pytest.raises(UsageError, match="no component 'planning.nope'"):
             session.ask("planning.nope", 0)
         response = session.ask("evaluation.action_plan", 2)
-        assert "A&E" in response and session.was_asked("evaluation.action_plan", 2)
+        assert "emergency department" in response and session.was_asked("evaluation.action_plan", 2)
         clock.now += 90
         play_perfectly(session, clock)
         feedback = session.finish()
@@ -168,8 +168,10 @@ def test_report_to_stdout_as_json(home, protocol, monkeypatch, capsys):
     assert code == 0 and err.strip() == "1 attempt(s) reported, 0 failed"
     (attempt,) = json.loads(out)["attempts"]
     assert attempt["student"] == "Kim" and attempt["finished"] == ""
-    teach_back = next(i for i in attempt["items"] if i["id"] == "teach_back")
-    assert teach_back["hit"] is True and teach_back["critical"] is True
+    items = {i["id"]: i for i in attempt["items"]}
+    assert items["beliefs_asked"]["hit"] is True and items["beliefs_asked"]["critical"] is False
+    # asking what she believes is not teach-back: that needs what she said back recorded (review 14, F19)
+    assert items["teach_back"]["hit"] is False and items["teach_back"]["critical"] is True
 
 
 def test_cli_list_and_check(protocol, monkeypatch, capsys, tmp_path):

@@ -114,6 +114,54 @@ def test_the_reference_is_read_where_it_is(tmp_path, monkeypatch):
     assert reference_text(path) == "### 1. Goals\n- a bullet\n"
 
 
+SOURCE_TABLE = REFERENCE.with_name("table1-source.txt")
+
+
+def test_every_title_how_and_why_is_the_source_table_once_its_declared_corrections_are_undone(protocol):
+    """'Word for word' is honest: with each [[corrections]] row undone (and quotes made typographic), every title,
+    How and Why is found in the source table's text as it is (review 14, F15)."""
+    source = reference_text(SOURCE_TABLE)  # skipped without it, failed where CI is set
+    straight = source.translate(str.maketrans({"“": '"', "”": '"', "’": "'"}))
+    assert len(protocol.corrections) == 9
+    for comp in protocol.components:
+        places = {"title": comp.title}
+        places |= {f"how[{i}]": s for i, s in enumerate(comp.how)}
+        places |= {f"why[{i}]": s for i, s in enumerate(comp.why)}
+        for where, text in places.items():
+            for fix in protocol.corrections:
+                if (fix.component, fix.where) == (comp.id, where):
+                    text = text.replace(fix.pack_text, fix.source_text)
+            assert text in straight, (comp.id, where, text)
+
+
+CORRECTION_ERRORS = {
+    (
+        'component = "evaluation.action_plan"\nwhere = "how[1]"\nsource_text = "perusing"',
+        'where = "how[1]"',
+        'where = "how[7]"',
+    ): "corrections[0].where: evaluation.action_plan has 3 how bullet(s)",
+    (
+        'pack_text = "pursuing"',
+        'pack_text = "pursuing"',
+        'pack_text = "chasing"',
+    ): "corrections[0].pack_text: 'chasing' is not in evaluation.action_plan how[1] exactly once",
+    ('kind = "typo"', 'kind = "typo"', 'kind = "style"'): "corrections[0].kind: must be one of: typo, punctuation",
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRECTION_ERRORS))
+def test_a_correction_that_does_not_fit_the_pack_is_one_line(case, tmp_path):
+    anchor, old, new = case
+    text = SHIPPED.read_text(encoding="utf-8")
+    at = text.index(anchor)
+    text = text[:at] + text[at:].replace(old, new, 1)
+    pack = tmp_path / "pack.toml"
+    pack.write_text(text, encoding="utf-8")
+    with pytest.raises(PackError) as info:
+        load_protocol(pack)
+    assert CORRECTION_ERRORS[case] in str(info.value) and "\n" not in str(info.value)
+
+
 def test_pain_focus_flags_are_case_insensitive(protocol):
     pf = protocol.guidance.pain_focus
     assert pf.flags("I want to REDUCE PAIN at work") == ("REDUCE PAIN",)  # the goal's words, as written
@@ -134,6 +182,8 @@ BROKEN = {
     "wrong_value_type.toml": "components[0].number: expected a whole number, got text",
     "choice_without_options.toml": "a choice field needs options or options_from",
     "unknown_handout_section.toml": "handout: no handout section with id 'homework'",
+    "handout_label_without_handout.toml": "fields[1].handout_label: a field that goes on no handout section",
+    "before_not_a_scale.toml": "fields[1].before: 'goals' is not a scale field before this one in planning.goals",
     "empty_how.toml": "components[0].how: must not be empty",
     "component_outside_phase.toml": "component id 'delivery.goals' must be 'planning.<name>'",
     "terminal_escape.toml": "phases[0].components[0].title: contains a control character (U+001B)",
@@ -239,3 +289,85 @@ def test_a_pack_that_is_a_named_pipe_is_refused_not_waited_on(tmp_path):
             done.returncode == 1
             and done.stderr == f"backcoach: {pipe}: cannot read: a named pipe or socket, not a file\n"
         )
+
+
+def test_shared_decision_options_say_how_urgent_and_cite_only_verified_numbers(protocol):
+    """Review 14 (F12, F13): a referral says how urgent it is; NG59 numbers that were not read on nice.org.uk are
+    cited by their section heading; the old 'referral' id is kept, last, for sessions saved with it."""
+    options = protocol.component("planning.shared_decision").field("options_discussed").options
+    ids = [o.id for o in options]
+    assert {
+        "self_management_follow_up",
+        "no_imaging",
+        "specialist_opinion",
+        "urgent_review",
+        "emergency_referral",
+    } <= set(ids)
+    assert ids[-1] == "referral" and "urgency not recorded" in options[-1].label
+    for option in options:
+        for number in re.findall(r"\b1\.[123]\.\d+", option.source):
+            assert number in ("1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.2.7"), (option.id, number)
+    fields = [f.id for f in protocol.component("planning.shared_decision").fields]
+    # after the plan agreed, so that the handout reads: the plan, why no scan, when we look at it again
+    assert fields == ["options_discussed", "preferences", "decision", "imaging_reason", "follow_up", "affirmed"]
+
+
+def test_a_session_saved_with_the_old_referral_option_still_says_what_was_recorded(home, protocol):
+    from backcoach.consultation import Consultation
+    from backcoach.summary import clinician_summary, render
+
+    home.add_patient("Old Referral", patient_id="oldref")
+    with Consultation(home, protocol, "oldref") as c:
+        c.set("planning.shared_decision", "options_discussed", ["referral"])
+        c.complete()
+    record = home.load("oldref")
+    text = render(clinician_summary(record, record.sessions[0], protocol), "text")
+    assert "Referral (urgency not recorded" in " ".join(text.split())
+
+
+VERIFIED_NG59 = ("1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.2.7")
+
+
+def test_the_pack_cites_nice_ng59_numbers_only_where_they_were_verified():
+    """Review 14 (F12, F24): 1.2.10–1.2.14 pointed at electrotherapies; unverified numbers are cited by heading."""
+    text = "\n".join(
+        line for line in SHIPPED.read_text(encoding="utf-8").splitlines() if not line.startswith("version")
+    )
+    cited = set(re.findall(r"\b1\.[123]\.\d+", text))
+    assert cited <= set(VERIFIED_NG59), sorted(cited - set(VERIFIED_NG59))
+
+
+def test_what_the_handout_says_about_back_pain_is_in_plain_words(protocol):
+    """Key messages and strategies go on the handout: short words, short sentences (review 14, F25, F26)."""
+    g = protocol.guidance
+    assert "not_serious" in {m.id for m in g.key_messages}
+    for option in g.key_messages + g.strategies:
+        assert max(len(w) for w in re.findall(r"[A-Za-z]+", option.text)) <= 12, option.id
+        for sentence in re.split(r"[.;:?!]", option.text):
+            assert len(sentence.split()) <= 20, (option.id, sentence)
+
+
+def test_a_session_saved_with_pack_1_1_0_opens_renders_and_exports_its_answers_unchanged(home, protocol):
+    """Review 14 changed labels, sources and lay texts and added fields and options, but no id a session can hold."""
+    from backcoach.consultation import Consultation
+    from backcoach.summary import clinician_summary, patient_handout, render
+    from backcoach.transfer import export_record
+
+    old = load_protocol(Path(__file__).parent / "data" / "table1-1.1.0.toml")
+    assert old.version == "1.1.0"
+    home.add_patient("Old Record", patient_id="old")
+    with Consultation(home, old, "old") as c:
+        c.set("planning.shared_decision", "options_discussed", ["referral", "psychological", "medication"])
+        c.set("delivery.successful_experiences", "exposure", "Bent to the floor")
+        c.set("delivery.sense_making", "key_messages", ["strong_back", "scans"])
+        c.set("evaluation.action_plan", "red_flags_reviewed", ["bladder", "infection_risk", "no_improvement"])
+        c.set("delivery.pain_emotion_tools", "strategies", ["relaxation"])
+        c.complete()
+    record = home.load("old")
+    session = record.sessions[0]
+    for fmt in ("text", "md", "html", "svg"):
+        render(patient_handout(record, session, protocol), fmt)
+    summary = " ".join(render(clinician_summary(record, session, protocol), "text").split())
+    assert "Referral (urgency not recorded" in summary and "Bent to the floor" in summary
+    assert export_record(record, protocol=protocol)["sessions"][0]["answers"] == json.loads(json.dumps(session.answers))
+    assert Consultation.view(record, protocol, session).session.answers == session.answers

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from backcoach.protocol import builtin_protocol
+from backcoach.protocol import builtin_protocol, load_protocol
 from backcoach.store import Home
 from backcoach.summary import clinician_renderable, clinician_summary, patient_handout, render
 from tests.export_data import HOSTILE, make_fixture_patient
@@ -74,6 +74,47 @@ def test_handout_is_plain_and_carries_the_plan_forward(record, protocol):
     assert "Short walks every day" in text  # agreed in the first session, still the plan
     assert "Hang the washing out" in text and "less pain when I lift" not in text  # the adjusted goal
     assert "Preparation" not in text and "Action" not in text and "Coverage" not in text
+
+
+def test_a_handout_label_leads_its_answer_on_the_handout_only(record, protocol, tmp_path):
+    """A pack's `handout_label` words an answer for the patient ("How often: twice a day"); the summary keeps the
+    clinician's label."""
+    shipped = Path(__file__).resolve().parents[1] / "backcoach" / "seeds" / "protocol" / "table1.en.toml"
+    text = shipped.read_text(encoding="utf-8")
+    old = 'label = "The plan we agreed"\n'
+    assert text.count(old) == 1
+    pack = tmp_path / "pack.toml"
+    pack.write_text(text.replace(old, old + 'handout_label = "What we agreed"\n'), encoding="utf-8")
+    relabelled = load_protocol(pack)
+    handout = render(patient_handout(record, record.sessions[0], relabelled), "text")
+    assert re.search(r"What we agreed:? +Short walks every day", handout)
+    summary = render(clinician_summary(record, record.sessions[0], relabelled), "text")
+    assert "The plan we agreed" in summary and "What we agreed" not in summary
+
+
+def test_an_exposure_shows_the_fear_before_and_after_it(home, protocol):
+    """Review 14 (F14): fear_after names fear_before as its `before`, so the summary shows the change."""
+    from backcoach.consultation import Consultation
+
+    comp = "delivery.successful_experiences"
+    assert protocol.component(comp).field("fear_after").before == "fear_before"
+    home.add_patient("Tom Berg", patient_id="tom")
+    with Consultation(home, protocol, "tom") as c:
+        c.set(comp, "exposure_activity", "Picking a pen up from the floor, slowly")
+        c.set(comp, "expected", "My disc will slip")
+        c.set(comp, "fear_before", 9)
+        c.set(comp, "fear_after", 6)
+        c.set(comp, "what_happened", "It hurt a bit but nothing happened")
+        c.complete()
+    record = home.load("tom")
+    text = " ".join(render(clinician_summary(record, record.sessions[0], protocol), "text").split())
+    assert "Fear just after trying it 6 (scale 0–10: 0 no fear … 10 extreme fear) · before → after: 9 → 6 (-3)" in text
+    home.add_patient("Una Rated", patient_id="una")
+    with Consultation(home, protocol, "una") as c:
+        c.set(comp, "fear_after", 6)  # no rating before: nothing to compare
+        c.complete()
+    record = home.load("una")
+    assert "before → after" not in render(clinician_summary(record, record.sessions[0], protocol), "text")
 
 
 class _Collector(HTMLParser):

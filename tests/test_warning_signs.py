@@ -65,6 +65,7 @@ def test_urgency_is_never_understated(protocol):
     emergency = {
         "bladder", "bowel", "saddle_numbness", "sexual_function", "bilateral_leg_symptoms",  # cauda equina
         "progressive_weakness", "cancer_neuro", "fever", "major_trauma", "aortic_aneurysm",  # AAA: NICE NG156
+        "aortic_dissection",  # ACC/AHA 2022
     }  # fmt: skip
     urgent = {"cancer_history", "weight_loss", "infection_risk", "fragility_fracture", "night_pain"}
     for flag_id in emergency:
@@ -186,7 +187,7 @@ def test_summary_groups_what_was_gone_through_by_tier(answered, protocol, fmt):
     bladder = next(f.label for f in g.red_flags if f.id == "bladder")
     night = next(f.label for f in g.red_flags if f.id == "night_pain")
     assert out.index(emergency) < out.index(bladder) < out.index(urgent) < out.index(night) < out.index(soon)
-    assert "1 of 10 gone through" in out and "1 of 5 gone through" in out and "0 of 3 gone through" in out
+    assert "1 of 11 gone through" in out and "1 of 5 gone through" in out and "0 of 3 gone through" in out
 
 
 def test_guidance_pane_shows_each_tier_and_what_to_do(answered, protocol):
@@ -204,7 +205,7 @@ def test_guidance_pane_shows_each_tier_and_what_to_do(answered, protocol):
 
 
 def test_plain_mode_shows_each_tier_and_what_to_do(protocol):
-    console = plain_console(width=400, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console = plain_console(width=1000, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(warning_sign_lines(protocol))
     shown = console.export_text()
     for tier, flags in protocol.guidance.red_flags_by_tier():
@@ -241,7 +242,7 @@ def test_old_ids_show_as_the_new_signs_in_the_summary(old_session, protocol):
     for flag in protocol.guidance.red_flags:
         assert (" ".join(flag.label.split()) in text) == (flag.id in NEW_IDS), flag.id
     assert not re.search(r"\b(cancer_signs|leg_weakness|trauma)\b", text.replace("Major trauma", ""))  # no bare ids
-    assert "2 of 10 gone through" in text and "2 of 5 gone through" in text
+    assert "2 of 11 gone through" in text and "2 of 5 gone through" in text
 
 
 def test_old_ids_export_as_the_new_ones_and_come_back_the_same(old_session, protocol, tmp_path):
@@ -287,13 +288,13 @@ def test_a_case_pack_written_with_old_ids_reads_them_as_the_new_ones(protocol):
     text = (
         seed_file(CASES_DIR, "01_acute_fear.toml")
         .read_text(encoding="utf-8")
-        .replace('"progressive_weakness", "bilateral_leg_symptoms"]', '"leg_weakness"]')
+        .replace('"saddle_numbness", "bilateral_leg_symptoms"]', '"saddle_numbness", "leg_weakness"]')
     )
     assert '"leg_weakness"]' in text
     case = parse_case(text, "old_case.toml", protocol)
     item = next(i for i in case.rubric if i.field == "red_flags_reviewed")
-    assert "progressive_weakness" in item.any_of and "leg_weakness" not in item.any_of
-    assert "bilateral_leg_symptoms" not in item.any_of  # the old sign did not ask about pain in both legs
+    assert "progressive_weakness" in item.all_of and "leg_weakness" not in item.all_of
+    assert "bilateral_leg_symptoms" not in item.all_of  # the old sign did not ask about pain in both legs
 
 
 # --- pack text stays literal ----------------------------------------------------------------------------------
@@ -336,3 +337,17 @@ def test_hostile_pack_text_stays_literal(home, hostile_pack):
     console.print(warning_sign_lines(hostile_pack))
     printed = console.export_text()
     assert "[red]NOW[/]: Now" in printed and f"{HOSTILE} R" in printed
+
+
+def test_signs_a_clinical_review_found_missing_or_understated(protocol):
+    """Review 14 (F4–F9, F11): what each sign must not leave out."""
+    flags = {f.id: f for f in protocol.guidance.red_flags}
+    assert flags["aortic_dissection"].tier == "emergency" and "tearing" in flags["aortic_dissection"].lay
+    assert "cannot pee at all" in flags["bladder"].lay  # complete retention, the late sign
+    assert "painkillers" in flags["bladder"].detail and "whatever medicine" in flags["bowel"].detail
+    assert "not a reason to wait" in flags["sexual_function"].detail
+    assert all(w in flags["infection_risk"].detail for w in ("diabetes", "tuberculosis", "procedure"))
+    assert "spinal_infection_review" in {s.id for s in flags["infection_risk"].sources}
+    assert "night" in flags["weight_loss"].lay
+    assert "epidural haematoma" in flags["progressive_weakness"].detail
+    assert "new bout" in flags["no_improvement"].lay  # not printed as true for years of pain

@@ -167,8 +167,11 @@ def detect(item: RubricItem, protocol: Protocol, attempt: Attempt) -> tuple[bool
     if item.check == "chose":
         chosen = _chosen(value)
         wrong = [v for v in item.none_of if v in chosen]
-        ok = (not item.any_of or bool(chosen & set(item.any_of))) and set(item.all_of) <= chosen and not wrong
-        return ok, f"chosen but should not be: {', '.join(wrong)}" if wrong else ""
+        left_out = [v for v in item.all_of if v not in chosen]
+        ok = (not item.any_of or bool(chosen & set(item.any_of))) and not left_out and not wrong
+        if wrong:
+            return ok, f"chosen but should not be: {', '.join(wrong)}"
+        return ok, f"not chosen: {', '.join(left_out)}" if left_out else ""
     if item.check == "goals":
         goals = value or []
         if len(goals) < item.min:

@@ -122,7 +122,11 @@ def _review_items(spec: Field, reviews: list[dict[str, Any]], goals: dict[str, G
     return tuple(items)
 
 
-def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[str, GoalState]) -> Entry:
+def _clinician_entry(
+    protocol: Protocol, spec: Field, value: Any, goals: dict[str, GoalState], given: dict[str, Any]
+) -> Entry:
+    """One answer as the clinician reads it; `given` holds the component's other answers (a scale paired with an
+    earlier one shows the change: "before → after: 7 → 4 (-3)")."""
     t = spec.type
     match t:
         case "text":
@@ -136,7 +140,9 @@ def _clinician_entry(protocol: Protocol, spec: Field, value: Any, goals: dict[st
         case "multi":
             return Entry(spec.label, items=tuple(Item(o.label) for o in protocol.options(spec) if o.id in value))
         case "scale":
-            return Entry(spec.label, text=_scale_text(spec, value))
+            first = given.get(spec.before) if spec.before else None
+            change = f" · before → after: {first} → {value} ({value - first:+d})" if first is not None else ""
+            return Entry(spec.label, text=_scale_text(spec, value) + change)
         case "goal_list":
             return Entry(spec.label, items=_goal_items(protocol, value, flags=True))
         case "rating_list":
@@ -166,7 +172,9 @@ def _answers(protocol: Protocol, record: PatientRecord, session: Session) -> lis
         comps = []
         for comp in phase.components:
             given = session.answers.get(comp.id, {})
-            entries = tuple(_clinician_entry(protocol, f, given[f.id], goals) for f in comp.fields if f.id in given)
+            entries = tuple(
+                _clinician_entry(protocol, f, given[f.id], goals, given) for f in comp.fields if f.id in given
+            )
             if entries:
                 comps.append(Section(f"{comp.number}. {comp.title}", 2, entries))
         if comps:
@@ -297,15 +305,15 @@ def _handout_entry(protocol: Protocol, spec: Field, value: Any, goals: list[Goal
             items = _goal_items(protocol, [g.goal for g in goals if g.active], flags=False)
             return Entry(items=items) if items else None
         case "text" if value:
-            return Entry(text=_v(value))
+            return Entry(spec.handout_label, text=_v(value))
         case "multi" if spec.options_from == "red_flags":  # the handout gives them a section per tier
             return None
         case "multi" if value:
             return Entry(items=tuple(Item(o.text, label=o.label) for o in protocol.options(spec) if o.id in value))
         case "choice" if value:
-            return Entry(text=_option_label(protocol, spec, value))
+            return Entry(spec.handout_label, text=_option_label(protocol, spec, value))
         case "scale" if value is not None:
-            return Entry(spec.label, text=_scale_text(spec, value))
+            return Entry(spec.handout_label or spec.label, text=_scale_text(spec, value))
         case "rating_list" if value:
             return Entry(items=tuple(Item(_v(r["item"])) for r in value))
         case "text" | "multi" | "choice" | "scale" | "rating_list":  # not answered

@@ -95,11 +95,13 @@ class Document:
 
 
 def runs(blocks: tuple[Block, ...]) -> list[list[Entry] | Grid | Chart]:
-    """The blocks with consecutive entries gathered into one list, so renderers can lay them out together."""
+    """The blocks with consecutive entries gathered into one list, so renderers can lay them out together: labelled
+    entries with labelled ones (a label column), paragraphs with paragraphs (a paragraph is never drawn in the label
+    column of the entry before it)."""
     out: list[list[Entry] | Grid | Chart] = []
     for block in blocks:
         if isinstance(block, Entry):
-            if out and isinstance(out[-1], list):
+            if out and isinstance(out[-1], list) and bool(out[-1][-1].label) == bool(block.label):
                 out[-1].append(block)
             else:
                 out.append([block])
