@@ -230,6 +230,9 @@ def test_protocol_show_tree_and_json(tmp_path):
         assert text in shown.stdout
     as_json = run_backcoach("protocol", "show", "--json", home=tmp_path)
     data = json.loads(as_json.stdout)
+    words = " ".join(line.strip(" │├└─") for line in shown.stdout.splitlines())  # the tree's wrapped lines as one
+    for option in (*data["guidance"]["key_messages"], *data["guidance"]["strategies"]):
+        assert option["label"] in words and option["source"] in words, option["id"]
     assert [p["id"] for p in data["phases"]] == ["planning", "delivery", "evaluation"]
     assert not tmp_path.joinpath("patients").exists()  # showing the protocol writes nothing
 

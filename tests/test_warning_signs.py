@@ -204,6 +204,16 @@ def test_guidance_pane_shows_each_tier_and_what_to_do(answered, protocol):
         assert source.url in shown
 
 
+def test_guidance_pane_shows_each_key_message_and_strategy_with_its_source(answered, protocol):
+    session = answered.sessions[0]
+    for comp in protocol.components:
+        for spec in comp.fields:
+            if spec.options_from in ("key_messages", "strategies"):
+                shown = guidance_for(protocol, comp, session).plain
+                for option in protocol.options(spec):
+                    assert option.source and f"{option.label}\n{option.text}\n  {option.source}" in shown, option.id
+
+
 def test_plain_mode_shows_each_tier_and_what_to_do(protocol):
     console = plain_console(width=1000, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
     console.print(warning_sign_lines(protocol))

@@ -55,7 +55,7 @@ def guidance_for(protocol: Protocol, component: Component, session: Session) -> 
                 blocks += _warning_signs(protocol, answer or [])
             case "multi" if spec.options_from:
                 chosen = answer or []
-                blocks += [_item(o.label, o.text, o.id in chosen) for o in protocol.options(spec)]
+                blocks += [_item(o.label, o.text, o.id in chosen) + _detail(o.source) for o in protocol.options(spec)]
             case "multi" | "text" | "choice" | "scale" | "rating_list":  # the pack has no guidance for these
                 pass
             case _:
