@@ -40,7 +40,15 @@ def error_line(exc: BaseException) -> tuple[str, int]:
 
     if isinstance(exc, BackcoachError):
         return show_controls(f"backcoach: {exc}"), exc.exit_code
-    if isinstance(exc, OSError):  # a folder that cannot be created, a full disk, a permission: name it
-        where = f"{exc.filename}: " if exc.filename else ""
-        return show_controls(f"backcoach: {where}{exc.strerror or type(exc).__name__}"), 1
+    if isinstance(exc, OSError):
+        return show_controls(f"backcoach: {describe(exc)}"), 1
     return f"backcoach: internal error ({type(exc).__name__}); set BACKCOACH_DEBUG=1 for details", 1
+
+
+def describe(exc: BackcoachError | OSError) -> str:
+    """An expected failure in words: a BackcoachError's own message; of an OSError (a folder that cannot be created,
+    a full disk, a permission), the file and the system's reason, without Python's "[Errno 28]" dress."""
+    if isinstance(exc, BackcoachError):
+        return str(exc)
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or type(exc).__name__}"

@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from backcoach.consultation import Consultation
-from backcoach.errors import BackcoachError
+from backcoach.errors import BackcoachError, describe
 from backcoach.model import Session
 
 DELAY = 0.4
@@ -100,7 +100,7 @@ class Autosaver:
             try:
                 self.consultation.write(snapshot)
             except (BackcoachError, OSError) as exc:
-                self._report(self.on_failed, str(exc), threaded)
+                self._report(self.on_failed, describe(exc), threaded)
                 return
             self._written = seq
         self._report(self.on_saved, self.clock(), threaded)

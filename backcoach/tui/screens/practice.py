@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from backcoach.errors import BackcoachError
+from backcoach.errors import BackcoachError, describe
 from backcoach.practice.scoring import duration
 from backcoach.practice.session import PracticeSession
 from backcoach.protocol import Component
@@ -99,7 +99,7 @@ class PracticeScreen(ConsultScreen):
         try:
             self.practice.focus(component_id)
         except (BackcoachError, OSError) as exc:
-            self.notify(f"Could not save the phase times: {exc}", severity="error", markup=False)
+            self.notify(f"Could not save the phase times: {describe(exc)}", severity="error", markup=False)
         self.refresh_timer()
 
     def refresh_timer(self) -> None:
@@ -125,7 +125,7 @@ class PracticeScreen(ConsultScreen):
         try:
             response = self.practice.ask(component.id, how)
         except (BackcoachError, OSError) as exc:
-            self.notify(f"Could not ask: {exc}", severity="error", markup=False)
+            self.notify(f"Could not ask: {describe(exc)}", severity="error", markup=False)
             return
         (await self.form(component)).query_one(AskList).refresh_marks()
         self.refresh_timer()
@@ -148,5 +148,5 @@ class PracticeScreen(ConsultScreen):
         try:
             feedback = self.practice.finish()
         except OSError as exc:
-            raise BackcoachError(f"could not save the attempt: {exc}") from exc
+            raise BackcoachError(f"could not save the attempt: {describe(exc)}") from exc
         self.app.switch_screen(FeedbackScreen(feedback))
